@@ -1,0 +1,42 @@
+"""A multi-tenant, server-rendered storefront."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from storefront.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application factory; ``config`` overrides what the environment says (tests)."""
+    settings = load_config(config)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings)
+    if not app.logger.handlers or app.debug:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from storefront import errors, formatting, health
+    from storefront.catalog import views as catalog_views
+    from storefront.extensions import cache, csrf, db
+    from storefront.platform import cli as platform_cli
+    from storefront.tenancy.routing import init_app as init_storefront
+    from storefront.tenancy import session as tenancy_session
+
+    db.init_app(app)
+    cache.init_app(app)
+    csrf.init_app(app)
+    tenancy_session.init_app(app)
+    init_storefront(app, [catalog_views.bp])
+    health.init_app(app)
+    formatting.init_app(app)
+    errors.init_app(app)
+    platform_cli.init_app(app)
+    return app

@@ -1,0 +1,105 @@
+"""Every exception that answers a request, mapped to its status code and page in one place."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, g, redirect, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from storefront.platform.crypto import CredentialError
+from storefront.tenancy.errors import (
+    StoreGone,
+    StoreMoved,
+    StoreNotFound,
+    StoreSuspended,
+    TenantUnavailable,
+)
+from storefront.tenancy.resolve import resolve_store
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE = "This store cannot be reached right now. Please try again shortly."
+
+
+def _page(template: str, status: int, headers: dict[str, str] | None = None,
+          **context: object) -> tuple[str, int, dict[str, str]]:
+    return render_template(template, status=status, **context), status, headers or {}
+
+
+def _store_moved(exc: StoreMoved) -> Any:
+    # Keep the rest of the path and the query string; only the first segment changes.
+    rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
+    target = f"/{exc.new_slug}/{rest}"
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    # 308 keeps the method of a form POST; a crawler's GET gets the permanent 301.
+    return redirect(target, code=301 if request.method in ("GET", "HEAD") else 308)
+
+
+def _store_not_found(_exc: Exception) -> Any:
+    return _page("errors/404.html", 404, store_known=False)
+
+
+def _store_suspended(_exc: Exception) -> Any:
+    return _page("errors/unavailable.html", 503,
+                 {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])},
+                 message="This store is closed for now. Please come back later.")
+
+
+def _store_gone(_exc: Exception) -> Any:
+    return _page("errors/410.html", 410)
+
+
+def _tenant_unavailable(exc: Exception) -> Any:
+    if isinstance(exc, CredentialError):
+        log.error("credential error: %s", exc)
+    return _page("errors/unavailable.html", 503, {"Retry-After": "30"}, message=UNREACHABLE)
+
+
+STORE_ERRORS: dict[type[Exception], Callable[[Any], Any]] = {
+    StoreMoved: _store_moved,
+    StoreNotFound: _store_not_found,
+    StoreSuspended: _store_suspended,
+    StoreGone: _store_gone,
+    TenantUnavailable: _tenant_unavailable,
+    CredentialError: _tenant_unavailable,
+}
+
+
+def _not_found() -> Any:
+    """A URL no view answered: inside a store, the store's own 404 (after its status gate)."""
+    if g.get("store") is None:
+        first = request.path.lstrip("/").split("/", 1)[0]
+        if not first or first in ("static", "platform"):
+            return _store_not_found(None)
+        try:
+            g.store = resolve_store(first, ttl=current_app.config["STORE_CACHE_TTL"])
+        except tuple(STORE_ERRORS) as exc:
+            return STORE_ERRORS[type(exc)](exc)
+    return _page("errors/404.html", 404, store_known=True)
+
+
+def init_app(app: Flask) -> None:
+    for exc_type, handler in STORE_ERRORS.items():
+        app.register_error_handler(exc_type, handler)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc: CSRFError) -> Any:
+        return _page("errors/400.html", 400, message="The form expired or was not sent from "
+                     "this site. Please go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        if exc.code == 404:
+            return _not_found()
+        if exc.code == 400:
+            return _page("errors/400.html", 400, message=exc.description)
+        return exc.get_response()
+
+    @app.errorhandler(Exception)
+    def _unexpected(_exc: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _page("errors/500.html", 500)

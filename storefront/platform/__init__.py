@@ -1,0 +1,1 @@
+"""The platform: master-database users, stores, credits and jobs."""

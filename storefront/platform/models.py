@@ -1,0 +1,141 @@
+"""Master database models."""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.extensions import db
+from storefront.models_base import Timestamps, UUIDPrimaryKey, utcnow
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
+                native_enum=False, length=20)
+
+
+class UserRole(enum.StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+
+
+class StoreStatus(enum.StrEnum):
+    PROVISIONING = "provisioning"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class User(UUIDPrimaryKey, Timestamps, db.Model):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.OWNER)
+
+
+class Store(UUIDPrimaryKey, Timestamps, db.Model):
+    __tablename__ = "stores"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    status: Mapped[StoreStatus] = mapped_column(
+        _enum(StoreStatus, "store_status"), default=StoreStatus.PROVISIONING
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoreSlugHistory(UUIDPrimaryKey, db.Model):
+    """A slug a store used to have; requests for it are redirected to the current one."""
+
+    __tablename__ = "store_slug_history"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    old_slug: Mapped[str] = mapped_column(String(63), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StoreDatabase(Timestamps, db.Model):
+    """Where a store's tenant DB lives; the URL is stored Fernet-encrypted only."""
+
+    __tablename__ = "store_databases"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    encrypted_url: Mapped[bytes] = mapped_column(LargeBinary)
+    # True when the platform created the DB (and so drops it); False when the owner brought it.
+    managed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped whenever the credential changes, so engines keyed on it are replaced.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CreditBalance(db.Model):
+    __tablename__ = "credit_balances"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    balance: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class CreditKind(enum.StrEnum):
+    PURCHASE = "purchase"
+    USAGE = "usage"
+
+
+class CreditTransaction(UUIDPrimaryKey, db.Model):
+    __tablename__ = "credit_transactions"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    kind: Mapped[CreditKind] = mapped_column(_enum(CreditKind, "credit_kind"))
+    # Positive for purchases, negative for usage.
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    balance_after: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    # A purchase's payment reference; unique, so recording it twice records one purchase.
+    reference: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Subscription(UUIDPrimaryKey, Timestamps, db.Model):
+    __tablename__ = "subscriptions"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    plan: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    current_period_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Job(UUIDPrimaryKey, Timestamps, db.Model):
+    """A unit of background work (emails, provisioning) claimed by ``storefront worker``."""
+
+    __tablename__ = "job_queue"
+
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)

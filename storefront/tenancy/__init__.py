@@ -1,0 +1,1 @@
+"""Tenancy: store resolution, the connection manager and the request-scoped tenant session."""

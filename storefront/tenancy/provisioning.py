@@ -1,0 +1,106 @@
+"""Creating, migrating, emptying and dropping tenant databases."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Engine, NullPool, create_engine, text
+from sqlalchemy.engine import make_url
+
+from storefront.config import sqlalchemy_url
+from storefront.migrations import TENANT, upgrade
+from storefront.tenancy.connections import CONNECT_TIMEOUT_SECONDS, make_tenant_engine
+from storefront.tenancy.models import TenantBase
+
+
+class ProvisioningError(Exception):
+    """A tenant database could not be created, migrated or removed."""
+
+
+def tenant_url_for(template: str, store_id: uuid.UUID) -> str:
+    """The URL of a new store's DB from ``TENANT_DB_URL_TEMPLATE``."""
+    if "{store_id}" not in template:
+        raise ProvisioningError("TENANT_DB_URL_TEMPLATE must contain {store_id}")
+    return template.replace("{store_id}", store_id.hex)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(sqlalchemy_url(url)).get_backend_name() == "sqlite"
+
+
+def _postgres_admin_engine(url: str) -> tuple[Engine, str]:
+    parsed = make_url(sqlalchemy_url(url))
+    if not parsed.database:
+        raise ProvisioningError("the tenant URL names no database")
+    admin = create_engine(
+        parsed.set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        poolclass=NullPool,
+    )
+    return admin, parsed.database
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_database(url: str) -> None:
+    """Create an empty database at ``url``; refuse if one is already there."""
+    if is_sqlite(url):
+        path = Path(make_url(url).database or "")
+        if path.exists():
+            raise ProvisioningError(f"a tenant database file already exists: {path.name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    admin, name = _postgres_admin_engine(url)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {_quote_ident(name)}"))
+    finally:
+        admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    """Drop the database at ``url`` (closing other sessions on it); no error if it is gone."""
+    if is_sqlite(url):
+        path = Path(make_url(url).database or "")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    admin, name = _postgres_admin_engine(url)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {_quote_ident(name)} WITH (FORCE)"))
+    finally:
+        admin.dispose()
+
+
+def database_exists(url: str) -> bool:
+    if is_sqlite(url):
+        return Path(make_url(url).database or "").exists()
+    admin, name = _postgres_admin_engine(url)
+    try:
+        with admin.connect() as connection:
+            return bool(connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar())
+    finally:
+        admin.dispose()
+
+
+def open_for_provisioning(url: str, create: bool = False) -> Engine:
+    """A short-lived, unpooled engine for provisioning work on one tenant DB."""
+    return make_tenant_engine(url, create=create, pooled=False)
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade one tenant DB to the newest tenant schema."""
+    upgrade(engine, TENANT)
+
+
+def purge_rows(engine: Engine) -> None:
+    """Delete every row of every tenant table (for a DB the owner brought, which we may not drop)."""
+    with engine.begin() as connection:
+        for table in reversed(TenantBase.metadata.sorted_tables):
+            connection.execute(table.delete())

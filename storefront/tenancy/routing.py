@@ -1,0 +1,45 @@
+"""Slug routing: every store page lives under ``/<slug>/`` and is resolved before its view runs."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, g, session
+
+from storefront.tenancy.resolve import resolve_store
+
+store_bp = Blueprint("store", __name__)
+
+
+@store_bp.url_value_preprocessor
+def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    slug = (values or {}).pop("store_slug", None)
+    if slug is None:
+        return
+    user_id = session.get("platform_user_id")
+    g.store = resolve_store(
+        slug,
+        ttl=current_app.config["STORE_CACHE_TTL"],
+        owner_id=uuid.UUID(user_id) if user_id else None,
+    )
+
+
+@store_bp.url_defaults
+def _add_slug(_endpoint: str, values: dict[str, Any]) -> None:
+    if "store_slug" not in values and g.get("store") is not None:
+        values["store_slug"] = g.store.slug
+
+
+@store_bp.after_request
+def _commit(response: Response) -> Response:
+    """The one place a store request's writes are committed: only when it succeeded."""
+    tenant = g.get("tenant_session")
+    if tenant is not None and response.status_code < 400:
+        tenant.commit()
+    return response
+
+
+def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
+    for bp in blueprints:
+        store_bp.register_blueprint(bp)
+    app.register_blueprint(store_bp, url_prefix="/<store_slug>")

@@ -1,0 +1,95 @@
+"""The request-scoped tenant session: opened lazily for ``g.store``, always closed at teardown."""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, current_app, g
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from storefront.extensions import db
+from storefront.platform.crypto import CredentialError, decrypt, fernet_from_config
+from storefront.platform.models import StoreDatabase
+from storefront.tenancy.connections import ConnectionManager
+from storefront.tenancy.errors import TenantUnavailable
+from storefront.tenancy.models import TenantStore
+
+log = logging.getLogger(__name__)
+
+
+def connections() -> ConnectionManager:
+    manager: ConnectionManager = current_app.extensions["tenant_connections"]
+    return manager
+
+
+def tenant_session() -> Session:
+    """The session on the current store's tenant DB, opened on first use in this request."""
+    session: Session | None = g.get("tenant_session")
+    if session is not None:
+        return session
+    store = g.store
+    try:
+        engine = connections().engine_for(store.id, store.db_version)
+        session = Session(engine, expire_on_commit=False, autoflush=False)
+        session.connection()  # fail here, as a 503, not halfway through a template
+    except (SQLAlchemyError, CredentialError, OSError) as exc:
+        # Never the URL or the key: only which store and the driver's first line.
+        log.error("tenant DB of store %s unavailable: %s", store.id,
+                  str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc))
+        raise TenantUnavailable(store.slug) from None
+    g.tenant_session = session
+    return session
+
+
+def close_tenant_session(_exc: BaseException | None = None) -> None:
+    """Roll back whatever was not committed and give the connection back, whatever happened."""
+    session: Session | None = g.pop("tenant_session", None)
+    if session is not None:
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
+
+def _load_tenant_url(store_id: uuid.UUID) -> str:
+    encrypted = db.session.scalar(
+        select(StoreDatabase.encrypted_url).where(StoreDatabase.store_id == store_id)
+    )
+    if encrypted is None:
+        raise CredentialError(f"store {store_id} has no tenant database on record")
+    return decrypt(current_app.extensions["storefront_fernet"], encrypted)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["storefront_fernet"] = fernet_from_config(app.config["ENCRYPTION_KEY"])
+    app.extensions["tenant_connections"] = ConnectionManager(
+        _load_tenant_url,
+        limit=app.config["TENANT_ENGINE_LIMIT"],
+        pgbouncer=app.config["TENANT_PGBOUNCER"],
+    )
+    app.teardown_appcontext(close_tenant_session)
+    app.jinja_env.globals["optional_shop"] = optional_shop
+
+
+def current_shop() -> TenantStore:
+    """The current store's own row from its tenant DB (name, currency, locales, theme…)."""
+    shop: TenantStore | None = g.get("shop")
+    if shop is None:
+        shop = tenant_session().get(TenantStore, g.store.id)
+        if shop is None:
+            log.error("tenant DB of store %s has no stores row", g.store.id)
+            raise TenantUnavailable(g.store.slug)
+        g.shop = shop
+    return shop
+
+
+def optional_shop() -> TenantStore | None:
+    """The current store's row if there is a resolved, reachable store; for error pages."""
+    if g.get("store") is None:
+        return None
+    try:
+        return current_shop()
+    except TenantUnavailable:
+        return None
