@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -247,22 +246,7 @@ def tenants_migrate(jobs: int) -> None:
         except CredentialError as exc:
             targets.append((slug, exc))
 
-    def migrate_one(target: tuple[str, str | Exception]) -> tuple[str, str | None]:
-        slug, url = target
-        if isinstance(url, Exception):
-            return slug, str(url)
-        try:
-            engine = provisioning.open_for_provisioning(url)
-            try:
-                provisioning.migrate(engine)
-            finally:
-                engine.dispose()
-        except Exception as exc:  # one tenant's failure must not stop the others
-            return slug, str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        return slug, None
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(migrate_one, targets))
+    results = provisioning.migrate_many(targets, jobs)
     failed = [(slug, why) for slug, why in results if why]
     for slug, why in failed:
         click.echo(f"FAILED {slug}: {why}", err=True)

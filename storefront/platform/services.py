@@ -250,14 +250,21 @@ class StoreService:
         store = Store(id=store_id, user_id=owner_id, slug=slug,
                       status=StoreStatus.PROVISIONING, is_active=False)
         self.session.add(store)
+        try:
+            self.session.flush()  # the rows below reference it
+        except IntegrityError:
+            self.session.rollback()
+            raise Conflict(f"the slug {slug!r} is already taken") from None
         self.session.add(StoreDatabase(store_id=store_id, encrypted_url=encrypt(self.fernet, url),
                                        managed=managed))
         self.session.add(CreditBalance(store_id=store_id, balance=Decimal("0")))
         try:
             self.session.commit()
-        except IntegrityError:
+        except IntegrityError as exc:
             self.session.rollback()
-            raise Conflict(f"the slug {slug!r} is already taken") from None
+            if self.session.scalar(select(Store.id).where(Store.slug == slug)):
+                raise Conflict(f"the slug {slug!r} is already taken") from None
+            raise PlatformError(f"the store could not be recorded: {_reason(exc)}") from exc
         return store
 
     @staticmethod

@@ -1,7 +1,10 @@
 """Creating, migrating, emptying and dropping tenant databases."""
 from __future__ import annotations
 
+import multiprocessing
+import sqlite3
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Engine, NullPool, create_engine, text
@@ -52,6 +55,7 @@ def create_database(url: str) -> None:
         if path.exists():
             raise ProvisioningError(f"a tenant database file already exists: {path.name}")
         path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(path).close()
         return
     admin, name = _postgres_admin_engine(url)
     try:
@@ -104,3 +108,31 @@ def purge_rows(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(TenantBase.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def _migrate_url(target: tuple[str, str | Exception]) -> tuple[str, str | None]:
+    name, url = target
+    if isinstance(url, Exception):
+        return name, str(url)
+    try:
+        engine = open_for_provisioning(url)
+        try:
+            migrate(engine)
+        finally:
+            engine.dispose()
+    except Exception as exc:  # one tenant's failure must not stop the others
+        return name, (str(getattr(exc, "orig", exc)).strip().splitlines() or [repr(exc)])[0]
+    return name, None
+
+
+def migrate_many(targets: list[tuple[str, str | Exception]],
+                 jobs: int) -> list[tuple[str, str | None]]:
+    """Migrate each (name, url) target; returns (name, failure or None) in the same order.
+
+    Alembic keeps its migration context in module globals, so parallel runs need processes.
+    """
+    if jobs <= 1 or len(targets) <= 1:
+        return [_migrate_url(t) for t in targets]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context) as pool:
+        return list(pool.map(_migrate_url, targets))

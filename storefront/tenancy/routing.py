@@ -8,10 +8,7 @@ from flask import Blueprint, Flask, Response, current_app, g, session
 
 from storefront.tenancy.resolve import resolve_store
 
-store_bp = Blueprint("store", __name__)
 
-
-@store_bp.url_value_preprocessor
 def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     slug = (values or {}).pop("store_slug", None)
     if slug is None:
@@ -24,13 +21,11 @@ def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     )
 
 
-@store_bp.url_defaults
 def _add_slug(_endpoint: str, values: dict[str, Any]) -> None:
     if "store_slug" not in values and g.get("store") is not None:
         values["store_slug"] = g.store.slug
 
 
-@store_bp.after_request
 def _commit(response: Response) -> Response:
     """The one place a store request's writes are committed: only when it succeeded."""
     tenant = g.get("tenant_session")
@@ -40,6 +35,11 @@ def _commit(response: Response) -> Response:
 
 
 def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
+    """Mount the store blueprints under ``/<store_slug>`` behind store resolution."""
+    store_bp = Blueprint("store", __name__)
+    store_bp.url_value_preprocessor(_resolve)
+    store_bp.url_defaults(_add_slug)
+    store_bp.after_request(_commit)
     for bp in blueprints:
         store_bp.register_blueprint(bp)
     app.register_blueprint(store_bp, url_prefix="/<store_slug>")
