@@ -19,11 +19,15 @@ PASSWORD = "correct horse battery"
 
 
 def make_owner(app: Flask, email: str = OWNER) -> User:
+    """An agency user (created once), detached with its columns loaded."""
     with app.app_context():
         try:
-            return user_by_email(db.session, email)
+            user = user_by_email(db.session, email)
         except Exception:
-            return create_user(db.session, email, PASSWORD)
+            user = create_user(db.session, email, PASSWORD)
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
 
 
 def make_store(app: Flask, slug: str, name: str | None = None, *, owner: str = OWNER,
@@ -35,6 +39,7 @@ def make_store(app: Flask, slug: str, name: str | None = None, *, owner: str = O
         store = service.create(owner_email=owner, slug=slug, name=name or slug.title(), **options)
         if products:
             add_products(service.tenant_url(store.id), products)
+        db.session.refresh(store)
         db.session.expunge(store)
         return store
 

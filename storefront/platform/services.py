@@ -337,10 +337,13 @@ class StoreService:
         self.ensure_slug_free(new_slug, for_store=store.id)
 
         # Step 1, one master transaction; the unique slug index settles concurrent renames.
+        updated_at = store.updated_at
         reclaimed = self.session.scalar(
             select(StoreSlugHistory).where(StoreSlugHistory.old_slug == new_slug)
         )
+        restore: tuple[uuid.UUID, datetime] | None = None
         if reclaimed is not None:  # renaming back to a slug this store used before
+            restore = (reclaimed.id, reclaimed.created_at)
             self.session.delete(reclaimed)
         store.slug = new_slug
         self.session.add(StoreSlugHistory(store_id=store.id, old_slug=slug))
@@ -355,7 +358,7 @@ class StoreService:
         try:
             self._write_tenant_slug(store.id, new_slug)
         except Exception as exc:
-            self._undo_rename(store, slug, new_slug, reclaimed is not None, exc)
+            self._undo_rename(store, slug, new_slug, restore, updated_at, exc)
         return store
 
     def _write_tenant_slug(self, store_id: uuid.UUID, slug: str) -> None:
@@ -370,16 +373,20 @@ class StoreService:
         finally:
             engine.dispose()
 
-    def _undo_rename(self, store: Store, old: str, new: str, reclaimed: bool,
+    def _undo_rename(self, store: Store, old: str, new: str,
+                     reclaimed: tuple[uuid.UUID, datetime] | None, updated_at: datetime,
                      exc: Exception) -> None:
         reason = _reason(exc)
         store_id = store.id
         try:
             self.session.rollback()
             self.session.execute(delete(StoreSlugHistory).where(StoreSlugHistory.old_slug == old))
-            self.session.execute(update(Store).where(Store.id == store_id).values(slug=old))
-            if reclaimed:
-                self.session.add(StoreSlugHistory(store_id=store_id, old_slug=new))
+            self.session.execute(
+                update(Store).where(Store.id == store_id).values(slug=old, updated_at=updated_at)
+            )
+            if reclaimed is not None:
+                self.session.add(StoreSlugHistory(id=reclaimed[0], store_id=store_id,
+                                                  old_slug=new, created_at=reclaimed[1]))
             self.session.commit()
         except SQLAlchemyError:
             self.session.rollback()
