@@ -1,0 +1,153 @@
+"""The agency side: ``/platform/login`` and the owner's store list at ``/platform/``."""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from storefront.extensions import db
+from storefront.platform.auth import LoginThrottled, authenticate
+from storefront.platform.crypto import CredentialError
+from storefront.platform.forms import LoginForm, LogoutForm
+from storefront.platform.models import Store, StoreDatabase, User, UserRole
+from storefront.tenancy.models import TenantStore
+
+log = logging.getLogger(__name__)
+bp = Blueprint("platform", __name__, url_prefix="/platform")
+
+
+def current_user() -> User | None:
+    """The logged-in agency user of this request, if any."""
+    if "platform_user" not in g:
+        raw = session.get("platform_user_id")
+        user = None
+        if raw:
+            try:
+                user = db.session.get(User, uuid.UUID(raw))
+            except ValueError:
+                user = None
+        g.platform_user = user
+    user_: User | None = g.platform_user
+    return user_
+
+
+@bp.after_request
+def _never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Log an agency user in; a new session, so nothing from before login carries over."""
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(db.session, form.email.data or "", form.password.data or "",
+                                request.remote_addr)
+        except LoginThrottled:
+            user, status = None, 429
+            error = "Too many failed attempts. Please wait a few minutes and try again."
+        if user is not None:
+            session.clear()  # avoid session fixation: nothing of the anonymous session survives
+            session["platform_user_id"] = str(user.id)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        if error is None:
+            error, status = "Wrong e-mail or password.", 401
+    elif request.method == "POST":
+        status = 400
+        error = "Please fill in your e-mail and password."
+    return render_template("platform/login.html", form=form, error=error), status
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, never ``//evil.example`` or ``https://…``."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("platform.stores")
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    form = LogoutForm()
+    if form.validate_on_submit():
+        session.clear()
+    return redirect(url_for("platform.login"), code=303)
+
+
+@dataclass
+class StoreRow:
+    slug: str
+    status: str
+    name: str | None
+    theme: str | None
+    problem: str | None
+
+
+@bp.get("/")
+def stores() -> Any:
+    """The logged-in user's stores: slug and status from master, name and theme from tenants."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("platform.login", next=request.path), code=303)
+    query = (
+        select(Store, StoreDatabase.version)
+        .outerjoin(StoreDatabase, StoreDatabase.store_id == Store.id)
+        .where(Store.deleted_at.is_(None)).order_by(Store.slug)
+    )
+    if user.role != UserRole.ADMIN:
+        query = query.where(Store.user_id == user.id)
+    rows = [_store_row(store, version or 0) for store, version in db.session.execute(query)]
+    return render_template("platform/stores.html", user=user, stores=rows, logout=LogoutForm())
+
+
+def _store_row(store: Store, db_version: int) -> StoreRow:
+    state = store.status.value if store.is_active or store.status.value != "active" else "inactive"
+    row = StoreRow(store.slug, state, None, None, None)
+    if store.status.value == "provisioning":
+        return row
+    try:
+        engine = current_app.extensions["tenant_connections"].engine_for(store.id, db_version)
+        with engine.connect() as connection:
+            tenant = connection.execute(
+                select(TenantStore.name, TenantStore.theme).where(TenantStore.id == store.id)
+            ).first()
+        if tenant is None:
+            row.problem = "its database has no store row"
+        else:
+            row.name = tenant.name
+            row.theme = (tenant.theme or {}).get("name") or "default"
+    except (SQLAlchemyError, CredentialError, OSError) as exc:
+        # One unreachable tenant must not break the list.
+        log.warning("store %s: tenant DB unreachable for the platform list: %s", store.id,
+                    type(exc).__name__)
+        row.problem = "its database cannot be reached right now"
+    return row
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    if app.config.get("STOREFRONT_ENV") == "production":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    app.register_blueprint(bp)
