@@ -1,0 +1,1 @@
+"""What crawlers read: sitemaps, robots.txt, head tags and structured data."""

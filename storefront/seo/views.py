@@ -1,0 +1,106 @@
+"""Crawl files: ``/<s>/sitemap.xml`` (per store), ``/sitemap.xml`` and ``/robots.txt`` (per host)."""
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from sqlalchemy import select
+
+from storefront.extensions import db
+from storefront.platform.models import Store, StoreStatus
+from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pages, w3c_datetime
+from storefront.tenancy.session import current_shop, tenant_session
+
+store_bp = Blueprint("seo", __name__)
+host_bp = Blueprint("crawl", __name__)
+
+# Never for crawlers: private, per-shopper or duplicate pages.
+DISALLOWED = ("/platform/", "/*/cart", "/*/checkout", "/*/account/", "/*/order/", "/*/search",
+              "/*?preview_theme=", "/*&preview_theme=")
+
+
+def _xml(body: str) -> Response:
+    return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + body,
+                    mimetype="application/xml")
+
+
+def _part_arg() -> int | None:
+    raw = request.args.get("part")
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(400, "part must be a positive whole number")
+    return int(raw)
+
+
+@store_bp.get("/sitemap.xml")
+def store_sitemap() -> Response:
+    """The store's sitemap; past the URL limit an index of numbered parts (``?part=N``)."""
+    shop = current_shop()
+    locales = list(shop.locales or [shop.default_locale])
+    pages = public_pages(tenant_session(), shop)
+    limit = current_app.config.get("SITEMAP_MAX_URLS", 50000)
+    per_part = max(1, limit // len(locales))  # every locale of a page stays in one part
+    part = _part_arg()
+    if len(pages) * len(locales) > limit:
+        parts = (len(pages) + per_part - 1) // per_part
+        if part is None:
+            return _xml(_index([url_for("store.seo.store_sitemap", part=n, locale=None,
+                                        _external=True) for n in range(1, parts + 1)]))
+        if part > parts:
+            abort(404)
+        pages = pages[(part - 1) * per_part: part * per_part]
+    elif part is not None and part != 1:
+        abort(404)
+    return _xml(_urlset(pages, locales, shop.default_locale))
+
+
+def _urlset(pages: list[PublicPage], locales: list[str], default: str) -> str:
+    lines = [f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
+    for page in pages:
+        args = dict(page.args)
+        hrefs = {loc: url_for(page.endpoint, **args, locale=None if loc == default else loc,
+                              _external=True) for loc in locales}
+        alternates = ""
+        if len(locales) > 1:
+            alternates = "".join(
+                f'<xhtml:link rel="alternate" hreflang="{escape(loc)}" href="{escape(href)}"/>'
+                for loc, href in hrefs.items()
+            ) + (f'<xhtml:link rel="alternate" hreflang="x-default" '
+                 f'href="{escape(hrefs[default])}"/>')
+        lastmod = w3c_datetime(page.lastmod)
+        for href in hrefs.values():
+            lines.append(f"<url><loc>{escape(href)}</loc>"
+                         + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "")
+                         + alternates + "</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines)
+
+
+def _index(locs: list[str]) -> str:
+    body = "".join(f"<sitemap><loc>{escape(loc)}</loc></sitemap>" for loc in locs)
+    return f'<sitemapindex xmlns="{SITEMAP_NS}">{body}</sitemapindex>'
+
+
+@host_bp.get("/sitemap.xml")
+def platform_sitemap() -> Response:
+    """An index of the sitemaps of active stores only (read from master alone)."""
+    slugs = db.session.scalars(
+        select(Store.slug).where(Store.status == StoreStatus.ACTIVE, Store.is_active.is_(True),
+                                 Store.deleted_at.is_(None)).order_by(Store.slug)
+    ).all()
+    base = request.host_url.rstrip("/")
+    return _xml(_index([f"{base}/{slug}/sitemap.xml" for slug in slugs]))
+
+
+@host_bp.get("/robots.txt")
+def robots() -> Response:
+    """Rules for this host: no private or duplicate pages; where the sitemaps are."""
+    lines = ["User-agent: *", *[f"Disallow: {path}" for path in DISALLOWED], "",
+             f"Sitemap: {request.host_url.rstrip('/')}/sitemap.xml"]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+def init_app(app: Flask) -> Any:
+    app.register_blueprint(host_bp)
