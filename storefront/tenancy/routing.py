@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, session
 
+from storefront import i18n
 from storefront.tenancy.resolve import resolve_store
 
 
@@ -40,6 +41,9 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     store_bp.url_value_preprocessor(_resolve)
     store_bp.url_defaults(_add_slug)
     store_bp.after_request(_commit)
+    i18n.init_store_blueprint(store_bp)  # after _resolve: the locale is checked against the store
     for bp in blueprints:
         store_bp.register_blueprint(bp)
     app.register_blueprint(store_bp, url_prefix="/<store_slug>")
+    i18n.init_app(app)
+    i18n.add_localized_rules(app)

@@ -1,0 +1,1 @@
+"""Store-authored content: CMS pages and the named blocks placed in the layout."""

@@ -1,0 +1,150 @@
+"""Locales of a store: ``/<s>/…`` in the default locale, ``/<s>/<locale>/…`` in the others.
+
+Every store page has one endpoint and two URL rules: the plain one and the same path behind a
+``<locale>`` segment. ``url_for`` (and so every template) keeps the current locale by itself: the
+store blueprint injects ``locale`` into every store URL it builds, and passing ``locale=None``
+builds the default-locale URL. That keeps endpoint names single (``store.catalog.product``) for
+every blueprint mounted under the store, whoever wrote it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, Flask, abort, g, redirect, request, url_for
+from werkzeug.routing import BaseConverter, Rule
+
+from storefront.i18n.messages import translate
+
+LOCALE_PATTERN = r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?"
+STORE_PREFIX = "/<store_slug>"
+
+
+class LocaleConverter(BaseConverter):
+    """A locale code path segment (``de``, ``pt-BR``); never a word like ``cart`` or ``search``."""
+
+    regex = LOCALE_PATTERN
+
+
+def current_locale() -> str:
+    """The locale of this store request: the URL's, or the store's default."""
+    locale: str | None = g.get("locale")
+    if locale:
+        return locale
+    from storefront.tenancy.session import current_shop
+
+    return current_shop().default_locale
+
+
+def _take_locale(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Validate the URL's locale against the store's locales (after the store is resolved)."""
+    if values is None or "locale" not in values:
+        return
+    locale = values.pop("locale")
+    from storefront.tenancy.session import current_shop
+
+    shop = current_shop()
+    if locale == shop.default_locale:
+        # One URL per page: the default locale lives without the prefix.
+        if request.method in ("GET", "HEAD"):
+            target = url_for(request.endpoint or "store.catalog.home",
+                             **{**query_args(), **(request.view_args or {}), "locale": None})
+            abort(redirect(target, code=301))
+        abort(404)
+    if locale not in (shop.locales or []):
+        abort(404)
+    g.locale = locale
+
+
+def _add_locale(_endpoint: str, values: dict[str, Any]) -> None:
+    if "locale" not in values and g.get("locale"):
+        values["locale"] = g.locale
+
+
+def init_store_blueprint(store_bp: Blueprint) -> None:
+    """Teach the parent store blueprint to read and keep the locale segment."""
+    store_bp.url_value_preprocessor(_take_locale)
+    store_bp.url_defaults(_add_locale)
+
+
+def add_localized_rules(app: Flask, endpoint_prefix: str = "store.") -> None:
+    """Give every store rule a twin under ``/<store_slug>/<locale>`` with the same endpoint."""
+    for rule in list(app.url_map.iter_rules()):
+        if not rule.endpoint.startswith(endpoint_prefix) or not rule.rule.startswith(STORE_PREFIX):
+            continue
+        if "locale" in rule.arguments:
+            continue
+        rest = rule.rule[len(STORE_PREFIX):]
+        app.url_map.add(Rule(f"{STORE_PREFIX}/<locale:locale>{rest}", **rule.get_empty_kwargs()))
+
+
+URL_BUILD_KEYS = frozenset({"store_slug", "locale", "_external", "_anchor", "_method", "_scheme"})
+
+
+def query_args(drop: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """This request's query parameters, safe to hand back to ``url_for``.
+
+    Keys ``url_for`` would take as path values or build options (``store_slug``, ``_external``…)
+    are left out, so a query string can never point a link at another store or host.
+    """
+    return {key: values for key, values in request.args.to_dict(flat=False).items()
+            if key not in URL_BUILD_KEYS and key not in drop}
+
+
+def locale_name(code: str) -> str:
+    """A locale's name in its own language (``de`` → ``Deutsch``)."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return (name or code)[:1].upper() + (name or code)[1:]
+
+
+def locale_links() -> list[dict[str, Any]]:
+    """The current page in each of the store's locales, for the switcher and hreflang links."""
+    from storefront.tenancy.session import optional_shop
+
+    shop = optional_shop()
+    if shop is None or request.endpoint is None or len(shop.locales or []) < 2:
+        return []
+    current = current_locale()
+    args = query_args(drop=("page",))  # pages may not line up across locales; start at the first
+    links = []
+    for code in shop.locales:
+        target = None if code == shop.default_locale else code
+        try:
+            href = url_for(request.endpoint, **{**args, **(request.view_args or {}),
+                                                "locale": target})
+        except Exception:  # an endpoint that cannot be rebuilt: link the locale's home page
+            href = url_for("store.catalog.home", locale=target)
+        links.append({"code": code, "name": locale_name(code), "href": href,
+                      "current": code == current})
+    return links
+
+
+def html_lang(code: str) -> str:
+    """A BCP 47 tag for ``<html lang>`` (``pt_BR`` → ``pt-BR``)."""
+    return re.sub("_", "-", code)
+
+
+def init_app(app: Flask) -> None:
+    """Register the locale converter and the template helpers."""
+    app.url_map.converters["locale"] = LocaleConverter
+    app.jinja_env.globals.update(locale_links=locale_links, html_lang=html_lang,
+                                  ui_locale=ui_locale, _=_template_gettext)
+
+
+def _template_gettext(message: str, **values: Any) -> str:
+    """Translate one interface string into the current locale (``{{ _('In stock') }}``)."""
+    return translate(message, ui_locale(), **values)
+
+
+def ui_locale() -> str:
+    """The locale of the page being rendered; English outside a (reachable) store."""
+    if g.get("locale"):
+        return str(g.locale)
+    from storefront.tenancy.session import optional_shop
+
+    shop = optional_shop()
+    return shop.default_locale if shop is not None else "en"

@@ -1,0 +1,1 @@
+"""Product search in the shopper's locale."""
