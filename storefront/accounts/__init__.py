@@ -1,0 +1,1 @@
+"""Shopper accounts of a store (tenant ``customers``): register, log in, history, wishlist."""

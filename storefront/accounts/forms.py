@@ -1,0 +1,49 @@
+"""Account forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
+
+from storefront.accounts.services import MIN_PASSWORD_LENGTH
+from storefront.checkout.forms import COUNTRY, EMAIL
+
+
+class RegisterForm(FlaskForm):
+    email = StringField("E-mail", [InputRequired(), Length(max=254), EMAIL])
+    first_name = StringField("First name", [Optional(), Length(max=100)])
+    last_name = StringField("Last name", [Optional(), Length(max=100)])
+    password = PasswordField("Password", [InputRequired(), Length(min=MIN_PASSWORD_LENGTH,
+                                                                  max=200)])
+    confirm = PasswordField("Repeat password",
+                            [InputRequired(), EqualTo("password", "The passwords differ.")])
+
+
+class LoginForm(FlaskForm):
+    email = StringField("E-mail", [InputRequired(), Length(max=254)])
+    password = PasswordField("Password", [InputRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class AddressBookForm(FlaskForm):
+    kind = SelectField("Use for", choices=[("shipping", "Shipping"), ("billing", "Billing")])
+    name = StringField("Full name", [InputRequired(), Length(max=200)])
+    line1 = StringField("Street and number", [InputRequired(), Length(max=200)])
+    line2 = StringField("Address line 2", [Optional(), Length(max=200)])
+    city = StringField("City", [InputRequired(), Length(max=100)])
+    postal_code = StringField("Postal code", [InputRequired(), Length(max=20)])
+    country = StringField("Country code", [InputRequired(), COUNTRY])
+    phone = StringField("Phone", [Optional(), Length(max=40)])
+
+
+class ProductActionForm(FlaskForm):
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    next = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    rating = IntegerField("Rating", [InputRequired(), NumberRange(min=1, max=5)])
+    title = StringField("Title", [Optional(), Length(max=200)])
+    body = TextAreaField("Your review", [InputRequired(), Length(min=3, max=5000)])
+    next = HiddenField()

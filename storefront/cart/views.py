@@ -1,0 +1,135 @@
+"""Cart pages: ``GET /<s>/cart`` and ``POST /<s>/cart/{add,update,remove,coupon}``."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
+
+from storefront.accounts.identity import current_customer_id
+from storefront.cart.coupons import CouponInvalid, find_coupon
+from storefront.cart.forms import AddToCartForm, CouponForm, RemoveLineForm, UpdateLineForm
+from storefront.cart.services import (
+    CartError,
+    add_to_cart,
+    price_cart,
+    remove_line,
+    set_quantity,
+)
+from storefront.cart.storage import load_cart, save_cart, save_coupon, saved_coupon
+from storefront.models_base import utcnow
+from storefront.tenancy.models import TenantStore
+from storefront.tenancy.session import current_shop, tenant_session
+
+bp = Blueprint("cart", __name__)
+
+
+def shopper_locale(shop: TenantStore) -> str:
+    """The locale of this request: the URL's, else the store's default."""
+    locale: str | None = g.get("locale")
+    return locale or shop.default_locale
+
+
+def no_store(response: Response) -> Response:
+    """Carts, checkouts and accounts are personal: never kept by a shared cache."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+bp.after_request(no_store)
+
+
+def _to_cart() -> BaseResponse:
+    return redirect(url_for("store.cart.view"), code=303)
+
+
+def _form_errors(form: FlaskForm) -> None:
+    flash("Please choose a valid product and quantity.", "error")
+
+
+@bp.get("/cart")
+def view() -> str:
+    """The cart, priced now from the store's database."""
+    shop = current_shop()
+    locale = shopper_locale(shop)
+    cart = price_cart(tenant_session(), load_cart(), locale=locale,
+                      default_locale=shop.default_locale, coupon_code=saved_coupon(),
+                      now=utcnow(), customer_id=current_customer_id())
+    return render_template("cart/cart.html", shop=shop, locale=locale, cart=cart,
+                           coupon_form=CouponForm(code=saved_coupon() or ""))
+
+
+@bp.post("/cart/add")
+def add() -> BaseResponse:
+    """Add a product (by id) to the cart."""
+    form = AddToCartForm()
+    if not form.validate():
+        _form_errors(form)
+        return _to_cart()
+    shop = current_shop()
+    try:
+        lines = add_to_cart(tenant_session(), load_cart(), form.product_id.data or 0,
+                            form.quantity.data or 0, locale=shopper_locale(shop),
+                            default_locale=shop.default_locale)
+    except CartError as exc:
+        flash(str(exc), "error")
+        return _to_cart()
+    save_cart(lines)
+    flash("Added to your cart.", "success")
+    return _to_cart()
+
+
+@bp.post("/cart/update")
+def update() -> BaseResponse:
+    """Change a line's quantity (0 removes it)."""
+    form = UpdateLineForm()
+    if not form.validate():
+        _form_errors(form)
+        return _to_cart()
+    shop = current_shop()
+    try:
+        lines = set_quantity(tenant_session(), load_cart(), form.product_id.data or 0,
+                             form.quantity.data or 0, locale=shopper_locale(shop),
+                             default_locale=shop.default_locale)
+    except CartError as exc:
+        flash(str(exc), "error")
+        return _to_cart()
+    save_cart(lines)
+    return _to_cart()
+
+
+@bp.post("/cart/remove")
+def remove() -> BaseResponse:
+    """Remove a line."""
+    form = RemoveLineForm()
+    if form.validate():
+        save_cart(remove_line(load_cart(), form.product_id.data or 0))
+    return _to_cart()
+
+
+@bp.post("/cart/coupon")
+def apply_coupon() -> BaseResponse:
+    """Apply a coupon code to the cart, if this cart may use it."""
+    form = CouponForm()
+    if not form.validate():
+        flash("Enter a coupon code.", "error")
+        return _to_cart()
+    shop = current_shop()
+    cart = price_cart(tenant_session(), load_cart(), locale=shopper_locale(shop),
+                      default_locale=shop.default_locale, now=utcnow())
+    try:
+        coupon = find_coupon(tenant_session(), form.code.data or "", cart.subtotal, utcnow(),
+                             customer_id=current_customer_id())
+    except CouponInvalid as exc:
+        flash(str(exc), "error")
+        return _to_cart()
+    save_coupon(coupon.code)
+    flash(f"Coupon {coupon.code} applied.", "success")
+    return _to_cart()
+
+
+@bp.post("/cart/coupon/remove")
+def remove_coupon() -> BaseResponse:
+    """Take the coupon off the cart."""
+    save_coupon(None)
+    return _to_cart()
+

@@ -1,0 +1,75 @@
+"""Rendering store-authored e-mail templates in Jinja's immutable sandbox.
+
+A store owner edits subject, HTML and text bodies; they are untrusted code. They are rendered in
+``ImmutableSandboxedEnvironment`` (no access to underscored attributes, no mutation of the
+context, ranges capped), with a context of plain values built for the purpose (no ORM objects,
+no app, no config), so a template sees only the order it is rendering.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateError, Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+# A template that renders to more than this is refused rather than mailed.
+MAX_OUTPUT_CHARS = 200_000
+
+
+class EmailTemplateError(Exception):
+    """A store's e-mail template failed to compile or render (or tried to escape the sandbox)."""
+
+
+@dataclass(frozen=True)
+class EmailSource:
+    """The three parts of an e-mail template, as the store wrote them."""
+
+    subject: str
+    html_body: str
+    text_body: str
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    html: str
+    text: str
+
+
+def _environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(autoescape=autoescape, undefined=Undefined,
+                                        trim_blocks=True, lstrip_blocks=True)
+    # Nothing but Jinja's own harmless filters and tests; no globals beyond the safe defaults.
+    env.globals.pop("cycler", None)
+    env.globals.pop("joiner", None)
+    env.globals.pop("namespace", None)
+    return env
+
+
+_HTML = _environment(autoescape=True)
+_TEXT = _environment(autoescape=False)
+
+
+def _render(env: ImmutableSandboxedEnvironment, part: str, source: str,
+            context: Mapping[str, Any]) -> str:
+    try:
+        output = env.from_string(source).render(**context)
+    except TemplateError as exc:  # SecurityError, syntax and undefined errors are all here
+        raise EmailTemplateError(f"{part}: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # e.g. a division by zero in the template
+        raise EmailTemplateError(f"{part}: {type(exc).__name__}: {exc}") from None
+    if len(output) > MAX_OUTPUT_CHARS:
+        raise EmailTemplateError(f"{part}: renders to more than {MAX_OUTPUT_CHARS} characters")
+    return output
+
+
+def render_email(source: EmailSource, context: Mapping[str, Any]) -> RenderedEmail:
+    """Render subject, HTML and text of a store template with ``context``, or raise."""
+    subject = " ".join(_render(_TEXT, "subject", source.subject, context).split())
+    return RenderedEmail(
+        subject=subject[:300],
+        html=_render(_HTML, "html_body", source.html_body, context),
+        text=_render(_TEXT, "text_body", source.text_body, context),
+    )
