@@ -24,12 +24,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from storefront import errors, formatting, health
+    from storefront import checkout, mail
+    from storefront.accounts import views as account_views
+    from storefront.cart import views as cart_views
     from storefront.catalog import cli as catalog_cli
     from storefront.catalog import context as catalog_context
     from storefront.catalog import views as catalog_views
+    from storefront.checkout import views as checkout_views
     from storefront.cms import views as cms_views
     from storefront.extensions import cache, csrf, db
     from storefront.platform import cli as platform_cli
+    from storefront.platform import worker_cli
     from storefront.search import views as search_views
     from storefront.tenancy.routing import init_app as init_storefront
     from storefront.tenancy import session as tenancy_session
@@ -38,11 +43,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cache.init_app(app)
     csrf.init_app(app)
     tenancy_session.init_app(app)
-    init_storefront(app, [catalog_views.bp, cms_views.bp, search_views.bp])
+    init_storefront(app, [catalog_views.bp, cms_views.bp, search_views.bp,
+                          cart_views.bp, checkout_views.bp, account_views.bp])
     catalog_context.init_app(app)
     catalog_cli.init_app(app)
     health.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
     platform_cli.init_app(app)
+    mail.init_app(app)
+    checkout.init_app(app)
+    worker_cli.init_app(app)
     return app
