@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import TemplateError, Undefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # A template that renders to more than this is refused rather than mailed.
@@ -38,8 +39,20 @@ class RenderedEmail:
     text: str
 
 
+class StoreTemplateSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, failing at once on unsafe access instead of rendering nothing.
+
+    A missing value still renders empty (a store's typo should not stop its mail), but any
+    reach for an internal attribute is an error the job reports.
+    """
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        raise SecurityError(f"access to attribute {attribute!r} of a "
+                            f"{type(obj).__name__!r} object is unsafe")
+
+
 def _environment(autoescape: bool) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=autoescape, undefined=Undefined,
+    env = StoreTemplateSandbox(autoescape=autoescape, undefined=Undefined,
                                         trim_blocks=True, lstrip_blocks=True)
     # Nothing but Jinja's own harmless filters and tests; no globals beyond the safe defaults.
     env.globals.pop("cycler", None)

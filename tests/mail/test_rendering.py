@@ -1,0 +1,63 @@
+"""Store-authored e-mail templates render in the sandbox; escapes fail safely."""
+from __future__ import annotations
+
+import pytest
+
+from storefront.mail.rendering import EmailSource, EmailTemplateError, render_email
+from storefront.mail.sending import build_message, send_message
+from tests.mail.smtp_server import SmtpSink, body_html, body_text
+
+CONTEXT = {
+    "shop": {"name": "Shop <b>", "email": "shop@example.com"},
+    "order": {"number": "261125-ABCDEF", "total": "$10.00",
+              "lines": [{"name": "Mug <script>alert(1)</script>", "quantity": 2}]},
+}
+
+
+def source(body: str, subject: str = "Order {{ order.number }}") -> EmailSource:
+    return EmailSource(subject=subject, html_body=body, text_body=body)
+
+
+def test_renders_subject_html_and_text() -> None:
+    rendered = render_email(source(
+        "{% for line in order.lines %}{{ line.quantity }} x {{ line.name }}{% endfor %}"
+    ), CONTEXT)
+    assert rendered.subject == "Order 261125-ABCDEF"
+    assert rendered.html == "2 x Mug &lt;script&gt;alert(1)&lt;/script&gt;"  # escaped in HTML
+    assert rendered.text == "2 x Mug <script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("hostile", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ order.__class__.__init__.__globals__ }}",
+    "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ order.update({'total': '$0.00'}) }}",
+    "{{ order.lines.append(1) }}",
+    "{{ range(100000000)|list }}",
+    "{{ 'x' * 10000000 }}",
+    "{{ order.lines.pop() }}",
+    "{% extends 'base.html' %}",
+    "{% include '/etc/passwd' %}",
+    "{{ unclosed",
+])
+def test_escape_attempts_fail_safely(hostile: str) -> None:
+    with pytest.raises(EmailTemplateError):
+        render_email(source(hostile), CONTEXT)
+
+
+def test_undefined_names_render_empty_and_reveal_nothing() -> None:
+    rendered = render_email(source("[{{ config }}{{ request }}{{ g }}{{ session }}]"), CONTEXT)
+    assert rendered.text == "[]"
+
+
+def test_send_message_to_a_real_smtp_server(smtp: SmtpSink) -> None:
+    rendered = render_email(source("<p>{{ order.total }}</p>"), CONTEXT)
+    send_message(smtp.url, build_message(rendered, to="ada@example.com",
+                                         sender="Shop <no-reply@example.com>"))
+    [message] = smtp.messages
+    assert message["To"] == "ada@example.com"
+    assert message["Subject"] == "Order 261125-ABCDEF"
+    assert "$10.00" in body_html(message) and "$10.00" in body_text(message)
