@@ -58,7 +58,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if env["MASTER_DB_URL"].startswith("sqlite"):
             raise ConfigurationError("STOREFRONT_ENV=production refuses a SQLite MASTER_DB_URL")
     elif environment != "development":
-        raise ConfigurationError(f"STOREFRONT_ENV must be development or production, not {environment!r}")
+        raise ConfigurationError(
+            f"STOREFRONT_ENV must be development or production, not {environment!r}"
+        )
 
     instance.mkdir(parents=True, exist_ok=True)
     encryption_key = env.get("ENCRYPTION_KEY") or _generated_secret(

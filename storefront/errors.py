@@ -39,7 +39,7 @@ def _store_moved(exc: StoreMoved) -> Any:
     return redirect(target, code=301 if request.method in ("GET", "HEAD") else 308)
 
 
-def _store_not_found(_exc: Exception) -> Any:
+def _store_not_found(_exc: Exception | None) -> Any:
     return _page("errors/404.html", 404, store_known=False)
 
 

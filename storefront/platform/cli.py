@@ -31,7 +31,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def store_service() -> StoreService:
     """The store lifecycle bound to this app's master session, keys and cache."""
     return StoreService(
-        db.session,
+        db.session(),
         current_app.extensions["storefront_fernet"],
         current_app.config["TENANT_DB_URL_TEMPLATE"],
         forget_slugs,
@@ -88,7 +88,7 @@ def users_create(email: str, password_stdin: bool, role: str) -> None:
     if not password_stdin:
         raise click.ClickException("give the password on standard input with --password-stdin")
     password = sys.stdin.readline().rstrip("\r\n")
-    user = create_user(db.session, email, password, role)
+    user = create_user(db.session(), email, password, role)
     click.echo(f"created user {user.email} ({user.role.value}) {user.id}")
 
 
@@ -103,8 +103,8 @@ stores_cli = AppGroup("stores", help="Create, rename, suspend, activate and dele
 @click.option("--name", required=True)
 @click.option("--db-url", default=None, help="Use this existing tenant DB instead of creating one.")
 @click.option("--currency", default="USD", show_default=True)
-@click.option("--locale", "locales", multiple=True, help="A locale the store sells in; the first is "
-              "the default. Repeat for more.")
+@click.option("--locale", "locales", multiple=True,
+              help="A locale the store sells in; the first is the default. Repeat for more.")
 @operator_errors
 def stores_create(owner_email: str, slug: str, name: str, db_url: str | None, currency: str,
                   locales: tuple[str, ...]) -> None:
@@ -120,7 +120,7 @@ def stores_create(owner_email: str, slug: str, name: str, db_url: str | None, cu
 @operator_errors
 def stores_list() -> None:
     """List every store with its state and owner."""
-    for info in store_service().list():
+    for info in store_service().all_stores():
         click.echo(f"{info.store.slug:30} {info.state:13} {info.owner_email:30} {info.store.id}")
 
 
@@ -197,7 +197,7 @@ credits_cli = AppGroup("credits", help="Store credit balances.")
 @operator_errors
 def credits_purchase(slug: str, amount: str, reference: str) -> None:
     """Add credits to a store."""
-    result = CreditService(db.session).purchase(slug, amount, reference)
+    result = CreditService(db.session()).purchase(slug, amount, reference)
     if result.duplicate:
         click.echo(f"reference {reference} was already recorded; balance {result.balance}")
     else:
@@ -211,7 +211,7 @@ def credits_purchase(slug: str, amount: str, reference: str) -> None:
 @operator_errors
 def credits_use(slug: str, amount: str, reason: str) -> None:
     """Spend credits of a store; refused if the balance is too low."""
-    result = CreditService(db.session).use(slug, amount, reason)
+    result = CreditService(db.session()).use(slug, amount, reason)
     click.echo(f"used {-result.transaction.amount} of {slug}; balance {result.balance}")
 
 
@@ -220,7 +220,7 @@ def credits_use(slug: str, amount: str, reason: str) -> None:
 @operator_errors
 def credits_balance(slug: str) -> None:
     """Print a store's credit balance."""
-    click.echo(str(CreditService(db.session).balance(slug)))
+    click.echo(str(CreditService(db.session()).balance(slug)))
 
 
 # -- tenants ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.extensions import db
+from storefront.extensions import MasterBase
 from storefront.models_base import Timestamps, UUIDPrimaryKey, utcnow
 
 
@@ -42,7 +42,7 @@ class StoreStatus(enum.StrEnum):
     SUSPENDED = "suspended"
 
 
-class User(UUIDPrimaryKey, Timestamps, db.Model):
+class User(UUIDPrimaryKey, Timestamps, MasterBase):
     __tablename__ = "users"
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -50,7 +50,7 @@ class User(UUIDPrimaryKey, Timestamps, db.Model):
     role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.OWNER)
 
 
-class Store(UUIDPrimaryKey, Timestamps, db.Model):
+class Store(UUIDPrimaryKey, Timestamps, MasterBase):
     __tablename__ = "stores"
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
@@ -62,7 +62,7 @@ class Store(UUIDPrimaryKey, Timestamps, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class StoreSlugHistory(UUIDPrimaryKey, db.Model):
+class StoreSlugHistory(UUIDPrimaryKey, MasterBase):
     """A slug a store used to have; requests for it are redirected to the current one."""
 
     __tablename__ = "store_slug_history"
@@ -72,7 +72,7 @@ class StoreSlugHistory(UUIDPrimaryKey, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class StoreDatabase(Timestamps, db.Model):
+class StoreDatabase(Timestamps, MasterBase):
     """Where a store's tenant DB lives; the URL is stored Fernet-encrypted only."""
 
     __tablename__ = "store_databases"
@@ -86,7 +86,7 @@ class StoreDatabase(Timestamps, db.Model):
     dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CreditBalance(db.Model):
+class CreditBalance(MasterBase):
     __tablename__ = "credit_balances"
     __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
 
@@ -102,7 +102,7 @@ class CreditKind(enum.StrEnum):
     USAGE = "usage"
 
 
-class CreditTransaction(UUIDPrimaryKey, db.Model):
+class CreditTransaction(UUIDPrimaryKey, MasterBase):
     __tablename__ = "credit_transactions"
 
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
@@ -116,7 +116,7 @@ class CreditTransaction(UUIDPrimaryKey, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Subscription(UUIDPrimaryKey, Timestamps, db.Model):
+class Subscription(UUIDPrimaryKey, Timestamps, MasterBase):
     __tablename__ = "subscriptions"
 
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
@@ -125,7 +125,7 @@ class Subscription(UUIDPrimaryKey, Timestamps, db.Model):
     current_period_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Job(UUIDPrimaryKey, Timestamps, db.Model):
+class Job(UUIDPrimaryKey, Timestamps, MasterBase):
     """A unit of background work (emails, provisioning) claimed by ``storefront worker``."""
 
     __tablename__ = "job_queue"

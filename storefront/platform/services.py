@@ -2,7 +2,8 @@
 
 No transaction spans master and a tenant DB, so every operation that writes both is a short
 saga: each step is committed on its own, a failure undoes the steps before it, and when even the
-undo fails the error says what is pending and that ``storefront tenants check --repair`` finishes it.
+undo fails the error says what is pending and that ``storefront tenants check --repair``
+finishes it.
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import MultiFernet
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
@@ -197,7 +198,7 @@ class StoreService:
             balance=balance.balance if balance else Decimal("0"),
         )
 
-    def list(self) -> list[StoreInfo]:
+    def all_stores(self) -> list[StoreInfo]:
         return [self.info(s) for s in self.session.scalars(select(Store).order_by(Store.slug))]
 
     def ensure_slug_free(self, slug: str, for_store: uuid.UUID | None = None) -> None:
@@ -214,7 +215,8 @@ class StoreService:
     def create(self, *, owner_email: str, slug: str, name: str, db_url: str | None = None,
                currency: str = "USD", default_locale: str = "en",
                locales: list[str] | None = None, email: str | None = None,
-               settings: dict[str, Any] | None = None, theme: dict[str, Any] | None = None) -> Store:
+               settings: dict[str, Any] | None = None,
+               theme: dict[str, Any] | None = None) -> Store:
         """Create a store in master and its tenant DB; on failure nothing is left behind."""
         validate_slug(slug)
         name = name.strip()
@@ -641,11 +643,11 @@ class CreditService:
         if not reason:
             raise InvalidInput("a usage needs a --reason")
         store = self._store(slug)
-        result = self.session.execute(
+        result = cast(CursorResult[Any], self.session.execute(
             update(CreditBalance)
             .where(CreditBalance.store_id == store.id, CreditBalance.balance >= value)
             .values(balance=CreditBalance.balance - value)
-        )
+        ))
         if result.rowcount != 1:
             self.session.rollback()
             raise InsufficientCredits(
@@ -659,10 +661,10 @@ class CreditService:
         return CreditResult(tx, balance)
 
     def _apply(self, store_id: uuid.UUID, value: Decimal) -> Decimal:
-        result = self.session.execute(
+        result = cast(CursorResult[Any], self.session.execute(
             update(CreditBalance).where(CreditBalance.store_id == store_id)
             .values(balance=CreditBalance.balance + value)
-        )
+        ))
         if result.rowcount != 1:
             self.session.add(CreditBalance(store_id=store_id, balance=value))
             self.session.flush()
@@ -690,6 +692,3 @@ class CreditService:
             select(CreditTransaction).where(CreditTransaction.store_id == store.id)
             .order_by(CreditTransaction.created_at)
         ))
-
-    def count(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(CreditTransaction)) or 0

@@ -62,7 +62,7 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(db.session, form.email.data or "", form.password.data or "",
+            user = authenticate(db.session(), form.email.data or "", form.password.data or "",
                                 request.remote_addr)
         except LoginThrottled:
             user, status = None, 429

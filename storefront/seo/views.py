@@ -1,4 +1,4 @@
-"""Crawl files: ``/<s>/sitemap.xml`` (per store), ``/sitemap.xml`` and ``/robots.txt`` (per host)."""
+"""Crawl files: ``/<s>/sitemap.xml`` per store; ``/sitemap.xml``, ``/robots.txt`` per host."""
 from __future__ import annotations
 
 from typing import Any

@@ -104,7 +104,7 @@ def migrate(engine: Engine) -> None:
 
 
 def purge_rows(engine: Engine) -> None:
-    """Delete every row of every tenant table (for a DB the owner brought, which we may not drop)."""
+    """Delete every row of every tenant table (an owner-brought DB, which we may not drop)."""
     with engine.begin() as connection:
         for table in reversed(TenantBase.metadata.sorted_tables):
             connection.execute(table.delete())

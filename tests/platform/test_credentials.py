@@ -54,7 +54,8 @@ def test_wrong_key_gives_a_clear_503_and_logs_no_secret(
         app: Flask, databases: Databases, tmp_path: Path,
         caplog: pytest.LogCaptureFixture) -> None:
     store = make_store(app, "acme", products=[{"slug": "p", "name": "Secret-free product"}])
-    wrong = build_app(app_config(databases, tmp_path, ENCRYPTION_KEY=Fernet.generate_key().decode()))
+    other_key = Fernet.generate_key().decode()
+    wrong = build_app(app_config(databases, tmp_path, ENCRYPTION_KEY=other_key))
     try:
         with caplog.at_level(logging.INFO):
             response = wrong.test_client().get("/acme/")
@@ -72,7 +73,8 @@ def test_wrong_key_gives_a_clear_503_and_logs_no_secret(
 def test_wrong_key_on_the_command_line_is_one_line(app: Flask, databases: Databases,
                                                    tmp_path: Path) -> None:
     make_store(app, "acme")
-    wrong = build_app(app_config(databases, tmp_path, ENCRYPTION_KEY=Fernet.generate_key().decode()))
+    other_key = Fernet.generate_key().decode()
+    wrong = build_app(app_config(databases, tmp_path, ENCRYPTION_KEY=other_key))
     try:
         result = wrong.test_cli_runner().invoke(args=["stores", "rename", "acme", "acme-two"])
         assert result.exit_code != 0
