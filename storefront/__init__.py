@@ -34,8 +34,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from storefront.cms import views as cms_views
     from storefront.extensions import cache, csrf, db
     from storefront.platform import cli as platform_cli
+    from storefront.platform import views as platform_views
     from storefront.platform import worker_cli
     from storefront.search import views as search_views
+    from storefront.seo import views as seo_views
     from storefront.tenancy.routing import init_app as init_storefront
     from storefront.tenancy import session as tenancy_session
 
@@ -43,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cache.init_app(app)
     csrf.init_app(app)
     tenancy_session.init_app(app)
-    init_storefront(app, [catalog_views.bp, cms_views.bp, search_views.bp,
+    init_storefront(app, [catalog_views.bp, cms_views.bp, search_views.bp, seo_views.store_bp,
                           cart_views.bp, checkout_views.bp, account_views.bp])
     catalog_context.init_app(app)
     catalog_cli.init_app(app)
@@ -51,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     formatting.init_app(app)
     errors.init_app(app)
     platform_cli.init_app(app)
+    platform_views.init_app(app)
+    seo_views.init_app(app)
     mail.init_app(app)
     checkout.init_app(app)
     worker_cli.init_app(app)
