@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
@@ -26,7 +27,8 @@ class LoginForm(FlaskForm):
 
 
 class AddressBookForm(FlaskForm):
-    kind = SelectField("Use for", choices=[("shipping", "Shipping"), ("billing", "Billing")])
+    kind = SelectField("Use for", choices=[SelectChoice("shipping", "Shipping"),
+                                           SelectChoice("billing", "Billing")])
     name = StringField("Full name", [InputRequired(), Length(max=200)])
     line1 = StringField("Street and number", [InputRequired(), Length(max=200)])
     line2 = StringField("Address line 2", [Optional(), Length(max=200)])

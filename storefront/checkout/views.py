@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from storefront.accounts.identity import (
     browser_nonce,
@@ -49,8 +50,9 @@ bp.after_request(no_store)
 def _form(shop: TenantStore) -> CheckoutForm:
     form = CheckoutForm()
     settings = checkout_settings(shop.settings)
-    form.shipping_method.choices = [(m.code, m.name) for m in settings.shipping_methods]
-    form.payment_method.choices = [(m.code, m.name) for m in settings.payment_methods]
+    form.shipping_method.choices = [SelectChoice(m.code, m.name)
+                                    for m in settings.shipping_methods]
+    form.payment_method.choices = [SelectChoice(m.code, m.name) for m in settings.payment_methods]
     return form
 
 
@@ -76,15 +78,17 @@ def checkout() -> BaseResponse | tuple[str, int]:
         return redirect(url_for("store.cart.view"), code=303)
     form = _form(shop)
     form.token.data = secrets.token_urlsafe(24)
-    form.shipping_method.data = form.shipping_method.choices[0][0]  # type: ignore[index]
-    form.payment_method.data = form.payment_method.choices[0][0]  # type: ignore[index]
+    settings = checkout_settings(shop.settings)
+    form.shipping_method.data = settings.shipping_methods[0].code
+    form.payment_method.data = settings.payment_methods[0].code
     customer_id = current_customer_id()
     if customer_id is not None:
         profile = customer_profile(tenant_session(), customer_id)
         if profile is not None:
             form.email.data = profile.email
             if profile.address is not None:
-                form.shipping.process(data=profile.address)  # type: ignore[attr-defined]
+                for field in form.shipping.form:  # type: ignore[attr-defined]
+                    field.data = profile.address.get(field.short_name, "")
     return _render(shop, form)
 
 
