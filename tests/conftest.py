@@ -160,6 +160,8 @@ def app_config(databases: Databases, tmp_path: Path, **extra: Any) -> dict[str, 
         "ENCRYPTION_KEY": TEST_KEY,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": True,
+        # Tests write tenant rows behind the platform's back; page-cache tests turn it on.
+        "PAGE_CACHE_ENABLED": False,
     }
     config.update(extra)
     return config

@@ -99,3 +99,23 @@ def resolve_store(slug: str, *, ttl: int = 300, owner_id: uuid.UUID | None = Non
     if not store.serving and (owner_id is None or owner_id != store.owner_id):
         raise StoreSuspended(slug)
     return store
+
+
+def _version_key(store_id: uuid.UUID) -> str:
+    return f"store-version:{store_id}"
+
+
+def store_version(store_id: uuid.UUID) -> int:
+    """The store's content version; every cached page of the store is keyed on it."""
+    version = cache.get(_version_key(store_id))
+    if version is None:
+        # Unknown (first use, or evicted): start a fresh, unguessable generation.
+        version = uuid.uuid4().int & 0xFFFFFFFF
+        cache.add(_version_key(store_id), version, timeout=0)
+        version = cache.get(_version_key(store_id)) or version
+    return int(version)
+
+
+def bump_store_version(store_id: uuid.UUID) -> None:
+    """Invalidate every cached page of the store at once (catalog import, theme publish…)."""
+    cache.set(_version_key(store_id), (store_version(store_id) + 1) & 0xFFFFFFFF, timeout=0)

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, session
 
 from storefront import i18n
+from storefront.seo import http as seo_http
+from storefront.tenancy import page_cache
 from storefront.tenancy.resolve import resolve_store
 
 
@@ -40,10 +42,13 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     store_bp = Blueprint("store", __name__)
     store_bp.url_value_preprocessor(_resolve)
     store_bp.url_defaults(_add_slug)
-    store_bp.after_request(_commit)
+    store_bp.after_request(seo_http.add_validators)  # after_request runs in reverse: last
+    page_cache.init_store_blueprint(store_bp)
+    store_bp.after_request(_commit)  # first: a page is cached only once its writes committed
     i18n.init_store_blueprint(store_bp)  # after _resolve: the locale is checked against the store
     for bp in blueprints:
         store_bp.register_blueprint(bp)
     app.register_blueprint(store_bp, url_prefix="/<store_slug>")
     i18n.init_app(app)
+    page_cache.init_app(app)
     i18n.add_localized_rules(app)

@@ -1,0 +1,35 @@
+"""HTTP semantics crawlers and browsers rely on: validators, 304, HEAD."""
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import make_store
+
+
+def test_conditional_get_gives_304(app: Flask, client: FlaskClient) -> None:
+    make_store(app, "acme", products=[{"slug": "anvil", "name": "Iron anvil"}])
+    first = client.get("/acme/")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    again = client.get("/acme/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert client.get("/acme/", headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+def test_a_page_with_a_form_still_revalidates(app: Flask, client: FlaskClient) -> None:
+    make_store(app, "acme", products=[{"slug": "anvil", "name": "Iron anvil"}])
+    first = client.get("/acme/p/anvil")
+    assert first.status_code == 200 and b'name="csrf_token"' in first.data
+    again = client.get("/acme/p/anvil", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_head_is_answered_like_get_without_a_body(app: Flask, client: FlaskClient) -> None:
+    make_store(app, "acme", products=[{"slug": "anvil", "name": "Iron anvil"}])
+    for path in ("/acme/", "/acme/p/anvil", "/acme/sitemap.xml", "/robots.txt", "/nope/"):
+        get = client.get(path)
+        head = client.head(path)
+        assert head.status_code == get.status_code, path
+        assert head.data == b""
+        assert head.headers["Content-Type"] == get.headers["Content-Type"]
