@@ -455,19 +455,42 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
             for name, value in values.items():
                 setattr(row, name, value)
 
-    replace_images = [existing[s.sku].id for s in specs if s.images is not None]
-    replace_values = [existing[s.sku].id for s in specs if s.attribute_values is not None]
-    for chunk in _chunks(replace_images):
-        session.execute(delete(ProductImage).where(ProductImage.product_id.in_(chunk)))
-    for chunk in _chunks(replace_values):
-        session.execute(delete(ProductAttributeValue)
-                        .where(ProductAttributeValue.product_id.in_(chunk)))
+    # Images and attribute values are replaced as a whole, and only where they changed, so
+    # importing the same file again rewrites nothing.
+    image_key = ("url", "alt", "width", "height", "position")
+    current_images: dict[int, list[tuple[Any, ...]]] = {}
+    current_values: dict[int, set[int]] = {}
+    for chunk in _chunks(ids):
+        for image in session.scalars(select(ProductImage).where(ProductImage.product_id.in_(chunk))
+                                     .order_by(ProductImage.position, ProductImage.id)):
+            current_images.setdefault(image.product_id, []).append(
+                tuple(getattr(image, k) for k in image_key))
+        for product_id, value_id in session.execute(
+            select(ProductAttributeValue.product_id, ProductAttributeValue.attribute_value_id)
+            .where(ProductAttributeValue.product_id.in_(chunk))
+        ):
+            current_values.setdefault(product_id, set()).add(value_id)
+    replace_images, replace_values = [], []
     for spec in specs:
         product_id = existing[spec.sku].id
+        wanted = [tuple(i[k] for k in image_key) for i in spec.images or []]
+        if spec.images is not None and current_images.get(product_id, []) != wanted:
+            replace_images.append(spec)
+        if spec.attribute_values is not None and \
+                current_values.get(product_id, set()) != set(spec.attribute_values):
+            replace_values.append(spec)
+    for chunk in _chunks([existing[s.sku].id for s in replace_images]):
+        session.execute(delete(ProductImage).where(ProductImage.product_id.in_(chunk)))
+    for chunk in _chunks([existing[s.sku].id for s in replace_values]):
+        session.execute(delete(ProductAttributeValue)
+                        .where(ProductAttributeValue.product_id.in_(chunk)))
+    for spec in replace_images:
         for image in spec.images or []:
-            session.add(ProductImage(product_id=product_id, **image))
+            session.add(ProductImage(product_id=existing[spec.sku].id, **image))
+    for spec in replace_values:
         for value_id in spec.attribute_values or []:
-            session.add(ProductAttributeValue(product_id=product_id, attribute_value_id=value_id))
+            session.add(ProductAttributeValue(product_id=existing[spec.sku].id,
+                                              attribute_value_id=value_id))
     return {sku: p.id for sku, p in existing.items()}
 
 
@@ -490,10 +513,10 @@ def _import_reviews(session: Session, document: Mapping[str, Any], products: dic
     if not specs:
         return
     # Reviews have no natural key; one by the same author with the same title is the same one.
-    known = set(session.execute(
+    known = {tuple(row) for row in session.execute(
         select(Review.product_id, Review.author_name, Review.title)
         .where(Review.product_id.in_({r.product_id for r in specs}))
-    ).tuples())
+    )}
     for review in specs:
         key = (review.product_id, review.author_name, review.title)
         summary.count("reviews", key not in known)

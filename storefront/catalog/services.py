@@ -382,14 +382,14 @@ def category_page(session: Session, tree: CategoryTree, slug: str, query: Listin
         # product passes every filter of the other attributes.
         others = [or_(AttributeValue.attribute_id == attribute_id, _in_values(ids))
                   for attribute_id, ids in chosen.items()]
-        counts = dict(session.execute(
+        counts = {value_id: count for value_id, count in session.execute(
             select(AttributeValue.id, func.count(func.distinct(Product.id)))
             .join(ProductAttributeValue,
                   ProductAttributeValue.attribute_value_id == AttributeValue.id)
             .join(Product, Product.id == ProductAttributeValue.product_id)
             .where(*base, *others)
             .group_by(AttributeValue.id)
-        ).tuples().all())
+        ).all()}
     facets = []
     for attribute in attributes:
         values = [FacetValue(value, label, counts.get(vid, 0),

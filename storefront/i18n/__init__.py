@@ -79,6 +79,7 @@ def add_localized_rules(app: Flask, endpoint_prefix: str = "store.") -> None:
         app.url_map.add(Rule(f"{STORE_PREFIX}/<locale:locale>{rest}", **rule.get_empty_kwargs()))
 
 
+MAX_LINKED_PARAM = 200
 URL_BUILD_KEYS = frozenset({"store_slug", "locale", "_external", "_anchor", "_method", "_scheme"})
 
 
@@ -88,8 +89,15 @@ def query_args(drop: tuple[str, ...] = ()) -> dict[str, list[str]]:
     Keys ``url_for`` would take as path values or build options (``store_slug``, ``_external``…)
     are left out, so a query string can never point a link at another store or host.
     """
-    return {key: values for key, values in request.args.to_dict(flat=False).items()
-            if key not in URL_BUILD_KEYS and key not in drop}
+    args = {}
+    for key, values in request.args.to_dict(flat=False).items():
+        if key in URL_BUILD_KEYS or key in drop or len(key) > MAX_LINKED_PARAM:
+            continue
+        # A value longer than any real filter or query is not repeated into every link.
+        kept = [v for v in values if len(v) <= MAX_LINKED_PARAM]
+        if kept:
+            args[key] = kept
+    return args
 
 
 def locale_name(code: str) -> str:

@@ -1,0 +1,1 @@
+from tests.catalog.conftest import acme, books  # noqa: F401 - shared store fixtures
