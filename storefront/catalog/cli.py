@@ -15,6 +15,7 @@ from storefront.catalog.importer import ImportRejected, ImportSummary, import_ca
 from storefront.platform.cli import operator_errors, store_service
 from storefront.tenancy import provisioning
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.resolve import bump_store_version
 
 catalog_cli = AppGroup("catalog", help="A store's catalog and CMS content.")
 
@@ -62,6 +63,8 @@ def catalog_import(slug: str, file: Path) -> None:
         first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise click.ClickException(f"nothing imported: the store's database failed: {first}") \
             from None
+    # Every process's cached pages of this store are keyed on its version: they go stale now.
+    bump_store_version(store.id)
     click.echo(f"imported into {store.slug}: {summary}")
 
 

@@ -384,8 +384,8 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
         category = record.text("category", 200, required=False)
         if category is not None and category not in categories:
             raise record.fail(f"category {category!r} is neither in the file nor in the store")
-        status = record.text("status", 20, required=False) or "active"
-        if status not in STATUSES:
+        status = record.text("status", 20, required=False)
+        if status is not None and status not in STATUSES:
             raise record.fail(f"status must be one of {', '.join(STATUSES)}")
         images = None
         if "images" in record.data:
@@ -427,13 +427,16 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
             slug_owner.pop(product.slug, None)
         product.slug = slug
         slug_owner[slug] = sku
+        # A field the record leaves out keeps its stored value (or the default of a new row).
         price = record.money("price", required=product.price is None)
         product.price = price if price is not None else product.price
-        product.sale_price = record.money("sale_price", required=False)
+        if "sale_price" in record.data or product.id is None:
+            product.sale_price = record.money("sale_price", required=False)
         product.stock = record.integer("stock", product.stock or 0)
-        product.status = status
+        product.status = status or product.status or "active"
         product.is_featured = record.flag("featured", bool(product.is_featured))
-        product.category_id = categories[category] if category else None
+        if "category" in record.data or product.id is None:
+            product.category_id = categories[category] if category else None
         specs.append(_ProductSpec(record, sku, slug, translations, images, value_ids))
     session.flush()
 

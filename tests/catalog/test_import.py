@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from storefront.platform.models import Store
 from storefront.tenancy.models import TenantBase
 from tests.catalog.catalogs import ACME
+from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import make_store, tenant_engine
 
 
@@ -74,9 +75,14 @@ def test_import_updates_by_natural_key(app: Flask, runner: FlaskCliRunner, clien
     assert result.exit_code == 0, result.output
     body = client.get("/acme/de/p/crimson-tee").get_data(as_text=True)
     assert "Karminrotes Shirt" in body and "21,00" in body and "Rot, Blau" in body
-    # Not mentioned, so kept: the English name and the images.
+    # Not mentioned, so kept: the English name, images, category, stock and status.
     assert "Red tee" in client.get("/acme/p/crimson-tee").get_data(as_text=True)
-    assert "red-tee.svg" in body
+    assert "red-tee.svg" in body and "Auf Lager" in body
+    assert "Red tee" in client.get("/acme/c/shirts").get_data(as_text=True)
+    change = {"products": [{"sku": "TEE-BLUE", "slug": "blue-tee", "sale_price": None,
+                            "category": None, "status": "draft"}]}
+    assert runner.invoke(args=["catalog", "import", "acme", write(tmp_path, change)]).exit_code == 0
+    assert "Blue tee" not in client.get("/acme/c/shirts").get_data(as_text=True)
     assert client.get("/acme/p/red-tee").status_code == 404
 
 
@@ -169,3 +175,24 @@ def test_demo_catalogs_import_cleanly(app: Flask, store: Store) -> None:
     finally:
         engine.dispose()
     assert len(books()["products"]) == 150
+
+
+def test_servers_see_an_import_on_their_next_request(databases: Databases,
+                                                     tmp_path: Path) -> None:
+    app = build_app(app_config(databases, tmp_path, PAGE_CACHE_ENABLED=True))
+    try:
+        make_store(app, "acme", "Acme", currency="EUR", locales=["en", "de"])
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["catalog", "import", "acme",
+                                   write(tmp_path, ACME)]).exit_code == 0
+        client = app.test_client(use_cookies=False)
+        client.get("/acme/c/shirts")
+        assert client.get("/acme/c/shirts").headers["X-Page-Cache"] == "hit"
+        change = {"products": [{"sku": "TEE-RED", "slug": "red-tee",
+                                "translations": {"en": {"name": "Scarlet tee"}}}]}
+        assert runner.invoke(args=["catalog", "import", "acme",
+                                   write(tmp_path, change)]).exit_code == 0
+        fresh = client.get("/acme/c/shirts")
+        assert fresh.headers["X-Page-Cache"] == "miss" and b"Scarlet tee" in fresh.data
+    finally:
+        dispose(app)
