@@ -97,7 +97,8 @@ def page_url(number: int) -> str:
     args: dict[str, Any] = query_args(drop=("page",))
     if number > 1:
         args["page"] = str(number)
-    return url_for(request.endpoint or "store.catalog.home", **{**args, **(request.view_args or {})})
+    endpoint = request.endpoint or "store.catalog.home"
+    return url_for(endpoint, **{**args, **(request.view_args or {})})
 
 
 def init_app(app: Flask) -> None:

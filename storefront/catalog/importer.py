@@ -249,15 +249,14 @@ def _import_categories(session: Session, document: Mapping[str, Any], locales: l
             current = parents.get(current)
 
     for record, slug, _, _ in specs:
-        category = existing.get(slug)
-        summary.count("categories", category is None)
-        if category is None:
-            category = existing[slug] = Category(slug=slug)
-            session.add(category)
-        category.position = record.integer("position", category.position or 0, -1_000_000,
-                                           1_000_000)
-        category.is_active = record.flag("active", True if category.is_active is None
-                                         else category.is_active)
+        found = existing.get(slug)
+        summary.count("categories", found is None)
+        if found is None:
+            found = existing[slug] = Category(slug=slug)
+            session.add(found)
+        found.position = record.integer("position", found.position or 0, -1_000_000, 1_000_000)
+        found.is_active = record.flag("active", True if found.is_active is None
+                                      else found.is_active)
     session.flush()
     for _, slug, parent, _ in specs:
         existing[slug].parent_id = existing[parent].id if parent else None
@@ -272,12 +271,12 @@ def _import_categories(session: Session, document: Mapping[str, Any], locales: l
     for _, slug, _, translations in specs:
         for locale, values in translations.items():
             key = (existing[slug].id, locale)
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = CategoryTranslation(category_id=key[0], locale=locale)
-                session.add(row)
+            translation = rows.get(key)
+            if translation is None:
+                translation = rows[key] = CategoryTranslation(category_id=key[0], locale=locale)
+                session.add(translation)
             for name, value in values.items():
-                setattr(row, name, value)
+                setattr(translation, name, value)
     return {slug: c.id for slug, c in existing.items()}
 
 
@@ -450,13 +449,13 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
     for spec in specs:
         product_id = existing[spec.sku].id
         for locale, values in spec.translations.items():
-            row = rows.get((product_id, locale))
-            if row is None:
-                row = rows[(product_id, locale)] = ProductTranslation(
+            translation = rows.get((product_id, locale))
+            if translation is None:
+                translation = rows[(product_id, locale)] = ProductTranslation(
                     product_id=product_id, locale=locale)
-                session.add(row)
+                session.add(translation)
             for name, value in values.items():
-                setattr(row, name, value)
+                setattr(translation, name, value)
 
     # Images and attribute values are replaced as a whole, and only where they changed, so
     # importing the same file again rewrites nothing.
@@ -488,8 +487,8 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
         session.execute(delete(ProductAttributeValue)
                         .where(ProductAttributeValue.product_id.in_(chunk)))
     for spec in replace_images:
-        for image in spec.images or []:
-            session.add(ProductImage(product_id=existing[spec.sku].id, **image))
+        for fields in spec.images or []:
+            session.add(ProductImage(product_id=existing[spec.sku].id, **fields))
     for spec in replace_values:
         for value_id in spec.attribute_values or []:
             session.add(ProductAttributeValue(product_id=existing[spec.sku].id,

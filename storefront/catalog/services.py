@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -25,6 +25,8 @@ from storefront.tenancy.models import (
     ProductTranslation,
     Review,
 )
+
+SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "name")
 DEFAULT_PAGE_SIZE = 24
@@ -217,7 +219,7 @@ class ProductNames:
         self.description: ColumnElement[str | None] = func.coalesce(
             self.wanted.description, self.fallback.description)
 
-    def join(self, stmt: Select[Any]) -> Select[Any]:
+    def join(self, stmt: SelectT) -> SelectT:
         return stmt.outerjoin(
             self.wanted, and_(self.wanted.product_id == Product.id,
                               self.wanted.locale == self.locale)
@@ -240,12 +242,12 @@ def _order(sort: str, names: ProductNames) -> list[ColumnElement[Any]]:
     if sort == "newest":
         return [Product.created_at.desc(), Product.id.desc()]
     if sort == "price_asc":
-        return [effective_price().asc(), Product.id]
+        return [effective_price().asc(), Product.id.asc()]
     if sort == "price_desc":
-        return [effective_price().desc(), Product.id]
+        return [effective_price().desc(), Product.id.asc()]
     if sort == "name":
-        return [func.lower(names.name), Product.id]
-    return [Product.is_featured.desc(), Product.id]
+        return [func.lower(names.name).asc(), Product.id.asc()]
+    return [Product.is_featured.desc(), Product.id.asc()]
 
 
 def _first_images(session: Session, product_ids: Sequence[int]) -> dict[int, Image]:
@@ -264,7 +266,7 @@ def _image(image: ProductImage, name: str) -> Image:
     return Image(image.url, image.alt or name, image.width, image.height)
 
 
-def _cards(session: Session, stmt: Select[Any], names: ProductNames) -> list[ProductCard]:
+def _cards(session: Session, stmt: Select[Product, str], names: ProductNames) -> list[ProductCard]:
     """Run a ``select(Product, name)`` and attach each product's first image (one more query)."""
     rows = session.execute(stmt).all()
     images = _first_images(session, [row[0].id for row in rows])
@@ -278,7 +280,7 @@ def _cards(session: Session, stmt: Select[Any], names: ProductNames) -> list[Pro
     return cards
 
 
-def _card_select(names: ProductNames) -> Select[Any]:
+def _card_select(names: ProductNames) -> Select[Product, str]:
     return names.join(select(Product, names.name)).where(Product.status == "active")
 
 
@@ -482,15 +484,15 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
     ).all()
     own = [_image(i, name) for i in all_images if i.product_id == product.id]
     firsts: dict[int, Image] = {}
-    for image in all_images:
-        firsts.setdefault(image.product_id, _image(image, ""))
+    for stored in all_images:
+        firsts.setdefault(stored.product_id, _image(stored, ""))
     related = []
     for other, other_name in related_rows:
-        image = firsts.get(other.id)
-        if image is not None and not image.alt:
-            image = Image(image.url, other_name, image.width, image.height)
+        first = firsts.get(other.id)
+        if first is not None and not first.alt:
+            first = Image(first.url, other_name, first.width, first.height)
         related.append(ProductCard(other.id, other.slug, other.sku, other_name, other.price,
-                                   other.sale_price, other.stock, image))
+                                   other.sale_price, other.stock, first))
 
     category = tree.by_id.get(product.category_id) if product.category_id else None
     card = ProductCard(product.id, product.slug, product.sku, name, product.price,

@@ -70,7 +70,7 @@ CATALOGS: dict[str, dict[str, str]] = {
 
 
 def translate(message: str, locale: str, **values: Any) -> str:
-    """``message`` in ``locale`` (English when we have no translation), formatted with ``values``."""
+    """``message`` in ``locale`` (English when untranslated), formatted with ``values``."""
     language = locale.replace("_", "-").split("-", 1)[0].lower()
     text = CATALOGS.get(language, {}).get(message, message)
     return text.format(**values) if values else text

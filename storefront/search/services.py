@@ -61,10 +61,10 @@ def search_products(session: Session, q: str, *, locale: str, default_locale: st
         document = func.to_tsvector(config, func.concat_ws(" ", names.name, description))
         tsquery = func.websearch_to_tsquery(config, q)
         match = or_(document.op("@@")(tsquery), substring)
-        order = [name_hit, func.ts_rank(document, tsquery).desc(), Product.id]
+        order = [name_hit, func.ts_rank(document, tsquery).desc(), Product.id.asc()]
     else:
         match = substring
-        order = [name_hit, func.lower(names.name), Product.id]
+        order = [name_hit, func.lower(names.name).asc(), Product.id.asc()]
     return paginate(session, [Product.status == "active", match], ListingQuery(page=page),
                     locale=locale, default_locale=default_locale, page_size=page_size,
                     order=order, names=names)

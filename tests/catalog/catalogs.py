@@ -59,7 +59,8 @@ ACME: dict[str, Any] = {
     "products": [
         _product("TEE-RED", "red-tee", "shirts", "20.00", {"en": "Red tee", "de": "Rotes Shirt"},
                  colour=["red"], size=["s", "m"], description="<p>Soft <em>cotton</em>.</p>"),
-        _product("TEE-BLUE", "blue-tee", "shirts", "25.00", {"en": "Blue tee", "de": "Blaues Shirt"},
+        _product("TEE-BLUE", "blue-tee", "shirts", "25.00",
+                 {"en": "Blue tee", "de": "Blaues Shirt"},
                  sale="15.00", colour=["blue"], size=["m", "l"]),
         _product("TEE-GREEN", "green-tee", "shirts", "30.00", {"en": "Green tee"},
                  colour=["green"], size=["l"], stock=3),
@@ -74,7 +75,8 @@ ACME: dict[str, Any] = {
                  status="draft", colour=["red"]),
     ],
     "reviews": [
-        {"product": "TEE-RED", "author": "Ann", "rating": 5, "title": "Lovely", "body": "Great fit."},
+        {"product": "TEE-RED", "author": "Ann", "rating": 5, "title": "Lovely",
+         "body": "Great fit."},
         {"product": "TEE-RED", "author": "Bob", "rating": 4, "body": "Good."},
         {"product": "TEE-RED", "author": "Eve", "rating": 1, "body": "Pending spam",
          "status": "pending"},

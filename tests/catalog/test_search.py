@@ -8,7 +8,6 @@ from storefront.platform.models import Store
 from tests.catalog.conftest import set_settings
 from tests.catalog.html import product_names
 
-
 MATCHES = [
     ("tee", {"Red tee", "Blue tee", "Green tee"}),
     ("TEE", {"Red tee", "Blue tee", "Green tee"}),
