@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from storefront.catalog.cli import import_into
+from storefront.checkout.demo import seed_checkout_demo_at
 from storefront.demo.catalogs import CATALOGS
 from storefront.platform.models import Store, User
 from storefront.platform.services import StoreService, create_user
@@ -39,6 +40,7 @@ def build_demo(stores: StoreService, echo: Callable[[str], None]) -> None:
             )
             # The demo catalog goes through the same import as `storefront catalog import`.
             import_into(stores.tenant_url(store.id), store.id, CATALOGS[spec["slug"]]())
+            seed_checkout_demo_at(stores.tenant_url(store.id), store.id)  # coupons, e-mails
     echo(f"demo owner: {DEMO_EMAIL} / password: {DEMO_PASSWORD}")
     for spec in DEMO_STORES:
         echo(f"  http://127.0.0.1:8000/{spec['slug']}/")

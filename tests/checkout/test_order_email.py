@@ -3,6 +3,7 @@ sandbox by the worker, sent over SMTP; never sent for an order that did not comm
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +16,7 @@ from storefront.tenancy.models import EmailTemplate, Order
 from tests.checkout.helpers import (
     add_to_cart,
     checkout_form,
+    csrf_from,
     order_number,
     rows,
     shop,
@@ -117,3 +119,28 @@ def test_resubmitted_form_sends_one_mail(app: Flask, client: FlaskClient,
     with app.app_context():
         run_worker_pass()
     assert len(smtp.messages) == 1
+
+
+def test_demo_seed_gives_coupons_templates_and_settings(app: Flask, client: FlaskClient,
+                                                        smtp: SmtpSink) -> None:
+    from storefront.checkout.demo import seed_checkout_demo
+
+    store = shop(app, default_locale="en", locales=["en", "de"])
+    with tenant(app, store.id) as session:
+        seed_checkout_demo(session, store.id)
+        seed_checkout_demo(session, store.id)  # twice changes nothing
+    assert len(rows(app, store.id, EmailTemplate)) == 2
+    token = csrf_from(client, "/shop/de/account/login")
+    client.post("/shop/de/cart/add", data={"csrf_token": token, "product_id": 1, "quantity": 5})
+    client.post("/shop/de/cart/coupon", data={"csrf_token": token, "code": "WELCOME10"})
+    form = checkout_form(client, "shop/de", shipping_method="pickup")
+    number = order_number(client.post("/shop/de/checkout", data=form))
+    [order] = rows(app, store.id, Order)
+    # 5 × 12.00 = 60.00, 10 % off, pickup is free, 19 % VAT included in 54.00.
+    assert (order.discount, order.shipping, order.tax, order.total, order.locale) == (
+        Decimal("6.00"), Decimal("0.00"), Decimal("8.62"), Decimal("54.00"), "de")
+    with app.app_context():
+        run_worker_pass()
+    [message] = smtp.messages
+    assert message["Subject"] == f"Shop: Ihre Bestellung {number}"
+    assert "Rabatt (WELCOME10)" in body_text(message)
