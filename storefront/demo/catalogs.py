@@ -109,6 +109,11 @@ def _money(value: float) -> str:
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
+def _sale(price: float, discount: float) -> str:
+    """A sale price that ends in .90 like the regular ones."""
+    return _money(max(1, int(price * (1 - discount))) - 0.10)
+
+
 def _reviews(rng: random.Random, sku: str) -> list[dict[str, Any]]:
     reviews = []
     if rng.random() < 0.35:
@@ -175,7 +180,7 @@ def outfitters(slug: str = "demo-outfitters") -> Document:
             products.append({
                 "sku": sku, "slug": f"{model.lower()}-{noun.replace(' ', '-')}-{colour[0]}",
                 "category": cat_slug, "price": _money(price),
-                "sale_price": _money(price * 0.8) if on_sale else None,
+                "sale_price": _sale(price, 0.2) if on_sale else None,
                 "stock": 0 if rng.random() < 0.08 else rng.randint(1, 60),
                 "featured": rng.random() < 0.06,
                 "translations": translations,
@@ -185,6 +190,7 @@ def outfitters(slug: str = "demo-outfitters") -> Document:
                 "attributes": attrs,
             })
             reviews.extend(_reviews(rng, sku))
+    rng.shuffle(products)  # import order is arrival order: mix the categories on the home page
     base = f"/{slug}"
     return {
         "categories": categories, "attributes": attributes, "products": products,
@@ -258,7 +264,7 @@ def books(slug: str = "demo-books") -> Document:
             products.append({
                 "sku": sku, "slug": title.lower().replace(" ", "-").replace("é", "e"),
                 "category": cat_slug, "price": _money(price),
-                "sale_price": _money(price * 0.85) if rng.random() < 0.2 else None,
+                "sale_price": _sale(price, 0.15) if rng.random() < 0.2 else None,
                 "stock": 0 if rng.random() < 0.06 else rng.randint(1, 30),
                 "featured": rng.random() < 0.06,
                 "translations": {"en": {
@@ -273,6 +279,7 @@ def books(slug: str = "demo-books") -> Document:
                                else [rng.choice(["es", "fr"])]},
             })
             reviews.extend(_reviews(rng, sku))
+    rng.shuffle(products)
     base = f"/{slug}"
     return {
         "categories": categories, "attributes": attributes, "products": products,

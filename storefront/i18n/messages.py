@@ -65,6 +65,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Pages": "Seiten",
         "This store has no products yet.": "Dieses Geschäft hat noch keine Produkte.",
         "Show": "Anzeigen",
+        "Welcome": "Willkommen",
+        "Announcement": "Hinweis",
     },
 }
 

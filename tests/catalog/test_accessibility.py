@@ -55,6 +55,8 @@ def audit(body: str) -> list[str]:
         problems.append("<html> without lang")
     if page.headings.count(1) != 1:
         problems.append(f"{page.headings.count(1)} <h1>")
+    if page.headings and page.headings[0] != 1:
+        problems.append(f"the first heading is h{page.headings[0]}, not h1")
     for before, after in zip(page.headings, page.headings[1:], strict=False):
         if after > before + 1:
             problems.append(f"heading level jumps from h{before} to h{after}")
