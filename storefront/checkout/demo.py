@@ -58,8 +58,10 @@ Zahlung: {{ order.payment_method }}
     "html_body": """<h1>Vielen Dank für Ihre Bestellung</h1>
 <p>Hallo {{ customer_name or order.email }}, Ihre Bestellung <strong>{{ order.number }}</strong>
 bei {{ shop.name }} ist eingegangen.</p>
-<ul>{% for line in order.lines %}<li>{{ line.quantity }} × {{ line.name }}: {{ line.line_total }}</li>{% endfor %}</ul>
-<p>Gesamt: <strong>{{ order.total }}</strong>{% if order.discount %} (Rabatt {{ order.coupon_code }}: −{{ order.discount }}){% endif %}</p>
+<ul>{% for line in order.lines %}
+<li>{{ line.quantity }} × {{ line.name }}: {{ line.line_total }}</li>{% endfor %}</ul>
+<p>Gesamt: <strong>{{ order.total }}</strong>{% if order.discount %}
+(Rabatt {{ order.coupon_code }}: −{{ order.discount }}){% endif %}</p>
 <p>Zahlung: {{ order.payment_method }}. {{ order.payment_instructions }}</p>
 """,
 }

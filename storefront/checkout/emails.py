@@ -43,7 +43,7 @@ DEFAULT_TEMPLATE_DIR = PROJECT_ROOT / "templates" / "email"
 
 
 def queue_order_confirmation(master: Session, store_id: uuid.UUID, order: Order) -> uuid.UUID:
-    """Add the confirmation job for ``order`` to master's queue (flushed; at most once per order)."""
+    """Queue the confirmation job for ``order`` in master (flushed; at most once per order)."""
     key = order.idempotency_key or order.number
     return enqueue(master, ORDER_CONFIRMATION_JOB,
                    {"store_id": str(store_id), "order_key": key, "order_number": order.number},

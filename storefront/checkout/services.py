@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from storefront.cart.coupons import CouponInvalid, redeem_coupon
 from storefront.cart.services import CartLines, PricedCart, price_cart
-from storefront.models_base import utcnow
 from storefront.checkout.settings import Totals, checkout_settings, order_totals
+from storefront.models_base import utcnow
 from storefront.tenancy.models import (
     Customer,
     CustomerAddress,

@@ -102,7 +102,8 @@ def checkout_settings(settings: Mapping[str, Any] | None) -> CheckoutSettings:
                       str(m.get("instructions") or ""))
         for m in settings.get("payment_methods") or [] if isinstance(m, dict) and m.get("code")
     ]
-    raw_tax = settings.get("tax") if isinstance(settings.get("tax"), dict) else {}
+    tax_setting = settings.get("tax")
+    raw_tax: Mapping[str, Any] = tax_setting if isinstance(tax_setting, dict) else {}
     tax = TaxRule(_rate(raw_tax.get("rate")), bool(raw_tax.get("included", True)),
                   str(raw_tax.get("label") or "Tax"))
     return CheckoutSettings(shipping or DEFAULT_SHIPPING, payment or DEFAULT_PAYMENT, tax)

@@ -125,7 +125,7 @@ def submit() -> BaseResponse | tuple[str, int]:
     except (CheckoutError, CouponInvalid) as exc:
         return _render(shop, form, 409, str(exc))
     if placed.created:
-        queue_order_confirmation(db.session, g.store.id, placed.order)
+        queue_order_confirmation(db.session(), g.store.id, placed.order)
         after_this_request(_commit_master_on_success)
     remember_order(placed.order.number)
     clear_cart()

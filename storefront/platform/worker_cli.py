@@ -19,7 +19,7 @@ def run_worker_pass(limit: int | None = None) -> WorkerReport:
     registry = current_app.extensions.setdefault("job_handlers", {})
     base = int(current_app.config.get("JOB_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
     try:
-        return run_pending(db.session, registry, worker=worker_name(), base=base, limit=limit)
+        return run_pending(db.session(), registry, worker=worker_name(), base=base, limit=limit)
     finally:
         db.session.remove()
 
