@@ -66,7 +66,9 @@ def race(slug: str, shoppers: list[tuple[FlaskClient, dict[str, Any]]]) -> RaceR
     return RaceResult(statuses, pages, time.perf_counter() - started, errors)
 
 
-def one_of(product_id: int, quantity: int = 1) -> Callable[[FlaskClient, int], None]:
+def one_of(product_id: int, quantity: int = 1,
+           slug: str = "shop") -> Callable[[FlaskClient, int], None]:
+    """A cart filler: ``quantity`` of one product."""
     def fill(client: FlaskClient, _index: int) -> None:
-        add_to_cart(client, "shop", product_id, quantity)
+        add_to_cart(client, slug, product_id, quantity)
     return fill
