@@ -13,3 +13,11 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class ThemeForm(FlaskForm):
+    """CSRF only: the theme fields are checked by ``themes.registry.clean_settings``."""
+
+
+class PublishThemeForm(FlaskForm):
+    pass

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    abort,
     current_app,
     g,
     redirect,
@@ -22,11 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.extensions import db
-from storefront.platform.auth import LoginThrottled, authenticate
+from storefront.platform.auth import LoginThrottled, authenticate, can_manage
 from storefront.platform.crypto import CredentialError
-from storefront.platform.forms import LoginForm, LogoutForm
+from storefront.platform.forms import LoginForm, LogoutForm, PublishThemeForm, ThemeForm
 from storefront.platform.models import Store, StoreDatabase, User, UserRole
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.resolve import bump_store_version
+from storefront.tenancy.session import tenant_session_for
+from storefront.themes import services as theme_services
+from storefront.themes.registry import FONTS, THEMES, ThemeSettingsError, clean_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("platform", __name__, url_prefix="/platform")
@@ -143,6 +148,71 @@ def _store_row(store: Store, db_version: int) -> StoreRow:
                     type(exc).__name__)
         row.problem = "its database cannot be reached right now"
     return row
+
+
+def _managed_store(slug: str) -> tuple[User, Store, int] | Any:
+    """The logged-in user and a store they manage, or the response that refuses it."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("platform.login", next=request.path), code=303)
+    row = db.session.execute(
+        select(Store, StoreDatabase.version)
+        .join(StoreDatabase, StoreDatabase.store_id == Store.id)
+        .where(Store.slug == slug, Store.deleted_at.is_(None))
+    ).first()
+    if row is None or not can_manage(user.id, user.role, row[0].user_id):
+        abort(404)  # another owner's store does not exist, as far as this user can tell
+    return user, row[0], row[1]
+
+
+@bp.route("/stores/<slug>/theme", methods=["GET", "POST"])
+def theme(slug: str) -> Any:
+    """Pick a theme and its settings; saving keeps a draft and opens the preview."""
+    found = _managed_store(slug)
+    if not isinstance(found, tuple):
+        return found
+    _user, store, version = found
+    form = ThemeForm()
+    error, status = None, 200
+    with tenant_session_for(store.id, version) as tenant:
+        shop = tenant.get(TenantStore, store.id)
+        if shop is None:
+            abort(404)
+        if form.validate_on_submit():
+            try:
+                settings = clean_settings(request.form.to_dict())
+            except ThemeSettingsError as exc:
+                error, status = str(exc), 400
+            else:
+                theme_services.save_draft(tenant, store.id, settings)
+                return redirect(f"/{store.slug}/?preview_theme={settings.name}", code=303)
+        elif request.method == "POST":
+            error, status = "The form expired; please try again.", 400
+        current = theme_services.draft_settings(shop)
+        published = theme_services.published_settings(shop)
+    return render_template("platform/theme.html", store=store, shop_name=shop.name,
+                           form=form, current=current, published=published, themes=THEMES,
+                           fonts=FONTS, error=error), status
+
+
+@bp.post("/stores/<slug>/theme/publish")
+def publish_theme(slug: str) -> Any:
+    """Publish the draft (as the previewed theme): what every shopper sees from now on."""
+    found = _managed_store(slug)
+    if not isinstance(found, tuple):
+        return found
+    _user, store, version = found
+    form = PublishThemeForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please go back and try again.")
+    name = request.form.get("theme") or None
+    try:
+        with tenant_session_for(store.id, version) as tenant:
+            theme_services.publish(tenant, store.id, name)
+    except ThemeSettingsError as exc:
+        abort(400, str(exc))
+    bump_store_version(store.id)  # every cached page of the store shows the old theme
+    return redirect(f"/{store.slug}/", code=303)
 
 
 def init_app(app: Flask) -> None:

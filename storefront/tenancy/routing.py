@@ -10,6 +10,7 @@ from storefront import i18n
 from storefront.seo import http as seo_http
 from storefront.tenancy import page_cache
 from storefront.tenancy.resolve import resolve_store
+from storefront.themes.active import preview_headers
 
 
 def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -44,7 +45,8 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     store_bp.url_defaults(_add_slug)
     store_bp.after_request(seo_http.add_validators)  # after_request runs in reverse: last
     page_cache.init_store_blueprint(store_bp)
-    store_bp.after_request(_commit)  # first: a page is cached only once its writes committed
+    store_bp.after_request(_commit)  # a page is cached only once its writes committed
+    store_bp.after_request(preview_headers)  # first: marks a preview before anything stores it
     i18n.init_store_blueprint(store_bp)  # after _resolve: the locale is checked against the store
     for bp in blueprints:
         store_bp.register_blueprint(bp)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storefront.extensions import db
@@ -93,3 +95,24 @@ def optional_shop() -> TenantStore | None:
         return current_shop()
     except TenantUnavailable:
         return None
+
+
+@contextmanager
+def tenant_session_for(store_id: uuid.UUID, db_version: int) -> Iterator[Session]:
+    """A tenant session outside store routing (the platform side): commits on success."""
+    try:
+        engine = connections().engine_for(store_id, db_version)
+    except (SQLAlchemyError, CredentialError) as exc:
+        raise TenantUnavailable(str(store_id)) from exc
+    session = Session(engine, expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+        session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        raise TenantUnavailable(str(store_id)) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

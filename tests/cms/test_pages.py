@@ -65,7 +65,7 @@ def test_pages_and_blocks_holding_script_render_it_inert(app: Flask, client: Fla
         page = client.get(url)
         assert page.status_code == 200
         body = page.get_data(as_text=True)
-        store_part = body.split("<body>", 1)[1].lower()
+        store_part = body.split("<body", 1)[1].lower()
         # Nothing of the attack survives, not even as an inert attribute value.
         for token in INERT_TOKENS:
             assert token not in store_part, (url, token)
