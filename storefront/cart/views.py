@@ -18,6 +18,7 @@ from storefront.cart.services import (
 from storefront.cart.storage import load_cart, save_cart, save_coupon, saved_coupon
 from storefront.models_base import utcnow
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.page_cache import no_page_cache
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("cart", __name__)
@@ -31,6 +32,7 @@ def shopper_locale(shop: TenantStore) -> str:
 
 def no_store(response: Response) -> Response:
     """Carts, checkouts and accounts are personal: never kept by a shared cache."""
+    no_page_cache()
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -172,4 +172,10 @@ def test_cart_is_kept_per_store(app: Flask, client: FlaskClient) -> None:
     add_to_cart(client, "shop", 1, 2)
     assert "Mug" in client.get("/shop/cart").get_data(as_text=True)
     assert "Your cart is empty" in client.get("/other/cart").get_data(as_text=True)
+    # Never page-cached, even for a visitor without a session.
+    anonymous = app.test_client()
+    for _ in range(2):
+        response = anonymous.get("/shop/cart")
+        assert "X-Page-Cache" not in response.headers
+        assert response.headers["Cache-Control"] == "private, no-store"
     assert client.get("/other/checkout").status_code == 303
