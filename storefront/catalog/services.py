@@ -81,6 +81,8 @@ class CategoryNode:
     parent_id: int | None
     position: int
     children: list[CategoryNode] = field(default_factory=list)
+    seo_title: str | None = None
+    seo_description: str | None = None
 
 
 @dataclass
@@ -189,6 +191,8 @@ class ProductPage:
     rating_average: Decimal | None
     rating_count: int
     related: list[ProductCard]
+    seo_title: str | None = None
+    seo_description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,10 @@ class ProductNames:
                                                       Product.sku)
         self.description: ColumnElement[str | None] = func.coalesce(
             self.wanted.description, self.fallback.description)
+        self.seo_title: ColumnElement[str | None] = func.coalesce(
+            self.wanted.seo_title, self.fallback.seo_title)
+        self.seo_description: ColumnElement[str | None] = func.coalesce(
+            self.wanted.seo_description, self.fallback.seo_description)
 
     def join(self, stmt: SelectT) -> SelectT:
         return stmt.outerjoin(
@@ -294,14 +302,17 @@ def category_tree(session: Session, locale: str, default_locale: str) -> Categor
     rows = session.execute(
         select(Category.id, Category.slug, Category.parent_id, Category.position,
                func.coalesce(wanted.name, fallback.name, Category.slug),
-               func.coalesce(wanted.description, fallback.description))
+               func.coalesce(wanted.description, fallback.description),
+               func.coalesce(wanted.seo_title, fallback.seo_title),
+               func.coalesce(wanted.seo_description, fallback.seo_description))
         .outerjoin(wanted, and_(wanted.category_id == Category.id, wanted.locale == locale))
         .outerjoin(fallback, and_(fallback.category_id == Category.id,
                                   fallback.locale == default_locale))
         .where(Category.is_active.is_(True))
         .order_by(Category.position, Category.id)
     ).all()
-    nodes = {r[0]: CategoryNode(r[0], r[1], r[4], r[5], r[2], r[3]) for r in rows}
+    nodes = {r[0]: CategoryNode(r[0], r[1], r[4], r[5], r[2], r[3], seo_title=r[6],
+                                seo_description=r[7]) for r in rows}
     roots: list[CategoryNode] = []
     for node in nodes.values():
         if node.parent_id is None:
@@ -434,12 +445,13 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
     """Everything the product page shows, in six statements."""
     names = ProductNames(locale, default_locale)
     row = session.execute(
-        names.join(select(Product, names.name, names.description))
+        names.join(select(Product, names.name, names.description, names.seo_title,
+                          names.seo_description))
         .where(Product.slug == slug, Product.status == "active")
     ).first()
     if row is None:
         raise CatalogNotFound(slug)
-    product, name, description = row
+    product, name, description, seo_title, seo_description = row
 
     attribute_rows = session.execute(
         select(Attribute, AttributeValue)
@@ -502,7 +514,8 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
         breadcrumb=tree.path(category) if category else [], reviews=reviews,
         rating_average=(Decimal(str(average)).quantize(Decimal("0.1"))
                         if average is not None else None),
-        rating_count=int(count or 0), related=related,
+        rating_count=int(count or 0), related=related, seo_title=seo_title,
+        seo_description=seo_description,
     )
 
 

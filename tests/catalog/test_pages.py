@@ -214,3 +214,25 @@ def test_money_is_formatted_for_currency_and_locale(client: FlaskClient, acme: S
         as_text=True)
     assert "$1,234.50" in client.get("/books/p/red-tee").get_data(as_text=True)
     assert "€1,299.00" in client.get("/acme/c/jackets").get_data(as_text=True)
+
+
+def test_pages_describe_themselves_to_crawlers(app: Flask, client: FlaskClient,
+                                               acme: Store) -> None:
+    from tests.catalog.catalogs import import_document
+
+    import_document(app, acme, {"products": [{"sku": "OXFORD", "slug": "oxford-shirt",
+                                              "translations": {"en": {
+                                                  "name": "Oxford shirt", "seo_title": "Buy Oxford",
+                                                  "seo_description": "A crisp shirt."}}}]})
+    body = client.get("/acme/p/oxford-shirt").get_data(as_text=True)
+    assert "<title>Buy Oxford · Acme Outfitters</title>" in body
+    assert '<meta name="description" content="A crisp shirt.">' in body
+    body = client.get("/acme/p/red-tee").get_data(as_text=True)
+    assert '<meta name="description" content="Soft cotton.">' in body
+    plain = client.get("/acme/c/shirts").get_data(as_text=True)
+    assert '<meta name="description" content="All our shirts">' in plain
+    assert "noindex" not in plain
+    for variant in ("?colour=blue", "?sort=name"):
+        assert '<meta name="robots" content="noindex, follow">' in client.get(
+            "/acme/c/shirts" + variant).get_data(as_text=True)
+    assert "noindex" not in client.get("/acme/c/shirts?utm_source=x").get_data(as_text=True)
