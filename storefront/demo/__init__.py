@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from storefront.catalog.cli import import_into
 from storefront.checkout.demo import seed_checkout_demo_at
-from storefront.demo.catalogs import CATALOGS
 from storefront.platform.models import Store, User
 from storefront.platform.services import StoreService, create_user
 
@@ -27,6 +26,9 @@ DEMO_STORES: list[dict[str, Any]] = [
 
 def build_demo(stores: StoreService, echo: Callable[[str], None]) -> None:
     """Create what is missing of the demo; running it twice changes nothing."""
+    # Imported here so `python -m storefront.demo.catalogs` does not import itself twice.
+    from storefront.demo.catalogs import CATALOGS
+
     session = stores.session
     user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
     if user is None:
