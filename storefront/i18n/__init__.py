@@ -13,7 +13,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Flask, abort, g, redirect, request, url_for
-from werkzeug.routing import BaseConverter, Rule
+from werkzeug.routing import BaseConverter, BuildError, Rule
 
 from storefront.i18n.messages import translate
 
@@ -124,7 +124,7 @@ def locale_links() -> list[dict[str, Any]]:
         try:
             href = url_for(request.endpoint, **{**args, **(request.view_args or {}),
                                                 "locale": target})
-        except Exception:  # an endpoint that cannot be rebuilt: link the locale's home page
+        except BuildError:  # an endpoint that cannot be rebuilt: link the locale's home page
             href = url_for("store.catalog.home", locale=target)
         links.append({"code": code, "name": locale_name(code), "href": href,
                       "current": code == current})
