@@ -17,7 +17,9 @@ from storefront.tenancy.errors import (
     StoreSuspended,
     TenantUnavailable,
 )
+from storefront.seo.redirects import find_redirect
 from storefront.tenancy.resolve import resolve_store
+from storefront.tenancy.session import current_shop, tenant_session
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,31 @@ def _not_found() -> Any:
             g.store = resolve_store(first, ttl=current_app.config["STORE_CACHE_TTL"])
         except tuple(STORE_ERRORS) as exc:
             return STORE_ERRORS[type(exc)](exc)
+    moved = _moved_page()
+    if moved is not None:
+        return moved
     return _page("errors/404.html", 404, store_known=True)
+
+
+def _moved_page() -> Any:
+    """A product or category whose slug changed: 301 to where it lives now, in one hop."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    parts = request.path.strip("/").split("/")[1:]  # without the store slug
+    prefix = ""
+    try:
+        shop = current_shop()
+        if parts and parts[0] in (shop.locales or []) and parts[0] != shop.default_locale:
+            prefix, parts = parts[0] + "/", parts[1:]
+        target = find_redirect(tenant_session(), "/".join(parts)) if parts else None
+    except TenantUnavailable:
+        return None
+    if target is None:
+        return None
+    location = f"/{g.store.slug}/{prefix}{target}"
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    return redirect(location, code=301)
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storefront.seo.redirects import record_move
 from storefront.tenancy.models import (
     Attribute,
     AttributeValue,
@@ -424,6 +425,7 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
             session.add(product)
         if product.slug and product.slug != slug:
             slug_owner.pop(product.slug, None)
+            record_move(session, f"p/{product.slug}", f"p/{slug}")  # old links answer 301
         product.slug = slug
         slug_owner[slug] = sku
         # A field the record leaves out keeps its stored value (or the default of a new row).
