@@ -1,7 +1,6 @@
 """What every store page's layout needs, loaded once per request and shared with the views."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,20 +17,18 @@ from storefront.i18n import current_locale, query_args
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.session import current_shop, optional_shop, tenant_session
 
-HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-SAFE_URL = re.compile(r"^(?:https://|/)[^\s\"'<>()\\]*$")
-
 
 @dataclass(frozen=True)
 class Layout:
-    """The store frame around a page: identity, locale, navigation, CMS blocks, colours."""
+    """The store frame around a page: identity, locale, navigation and CMS blocks.
+
+    Colours, fonts and the logo are the theme's (``storefront.themes``).
+    """
 
     shop: TenantStore
     locale: str
     nav: list[CategoryNode]
     blocks: dict[str, Markup]
-    colours: dict[str, str]
-    logo_url: str | None
 
 
 def locales() -> tuple[str, str]:
@@ -48,16 +45,6 @@ def request_tree() -> CategoryTree:
     return tree
 
 
-def theme_colours(theme: dict[str, Any] | None) -> dict[str, str]:
-    """The theme's colours that are plain hex values (anything else could escape the CSS)."""
-    colours = (theme or {}).get("colors") or (theme or {}).get("colours") or {}
-    if not isinstance(colours, dict):
-        return {}
-    return {name: value for name, value in colours.items()
-            if name in ("accent", "header_bg", "header_fg") and isinstance(value, str)
-            and HEX_COLOUR.match(value)}
-
-
 def layout() -> Layout | None:
     """The layout of the current store page; None outside a store or when its DB is down."""
     cached: Layout | None = g.get("layout")
@@ -67,12 +54,9 @@ def layout() -> Layout | None:
     if shop is None:
         return None
     locale, default = locales()
-    logo = (shop.theme or {}).get("logo_url")
     result = Layout(
         shop=shop, locale=locale, nav=request_tree().roots,
         blocks=layout_blocks(tenant_session(), locale=locale, default_locale=default),
-        colours=theme_colours(shop.theme),
-        logo_url=logo if isinstance(logo, str) and SAFE_URL.match(logo) else None,
     )
     g.layout = result
     return result
