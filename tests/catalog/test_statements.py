@@ -16,7 +16,7 @@ from tests.catalog.catalogs import import_document
 from tests.catalog.conftest import set_settings
 from tests.catalog.html import product_names
 
-# Upper bounds per page (tenant statements); the measured counts are in the test ids' comments.
+# Tenant statements per page, measured on both backends; a page may not exceed its number.
 PAGES = {
     "/acme/": 6,  # shop, category tree, CMS blocks, featured, newest, images
     "/acme/c/shirts?sort=price_desc&colour=blue&colour=red&size=m": 8,
