@@ -24,7 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from storefront import errors, formatting, health
-    from storefront import checkout, mail
+    from storefront import cart, checkout, mail
     from storefront.accounts import views as account_views
     from storefront.cart import views as cart_views
     from storefront.catalog import cli as catalog_cli
@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     platform_views.init_app(app)
     seo_views.init_app(app)
     themes_active.init_app(app)
+    cart.init_app(app)
     mail.init_app(app)
     checkout.init_app(app)
     worker_cli.init_app(app)

@@ -126,3 +126,11 @@ def test_coupon_codes_ignore_case_and_spaces(app: Flask) -> None:
         assert find_coupon(session, "  summer24 ", Decimal("1"), utcnow()).code == "Summer24"
         with pytest.raises(CouponInvalid):
             find_coupon(session, "summer25", Decimal("1"), utcnow())
+
+
+def test_header_links_to_cart_and_account(app: Flask, client: FlaskClient) -> None:
+    shop(app)
+    page = client.get("/shop/").get_data(as_text=True)
+    assert 'href="/shop/cart">Cart</a>' in page and 'href="/shop/account/login">Sign in' in page
+    add_to_cart(client, "shop", 1, 2)
+    assert 'href="/shop/cart">Cart (2)</a>' in client.get("/shop/").get_data(as_text=True)
