@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from storefront.platform import views as platform_views
     from storefront.platform import worker_cli
     from storefront.search import views as search_views
+    from storefront.seo import head as seo_head
     from storefront.seo import views as seo_views
     from storefront.themes import active as themes_active
     from storefront.tenancy.routing import init_app as init_storefront
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     platform_cli.init_app(app)
     platform_views.init_app(app)
     seo_views.init_app(app)
+    seo_head.init_app(app)
     themes_active.init_app(app)
     cart.init_app(app)
     mail.init_app(app)

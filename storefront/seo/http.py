@@ -24,3 +24,14 @@ def add_validators(response: Response) -> Response:
         # Revalidate every time: the ETag makes that a cheap 304.
         response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)
+
+
+# Per-shopper or duplicate pages: never indexed, whatever the page's own tags say.
+PRIVATE_BLUEPRINTS = ("store.cart", "store.checkout", "store.account", "store.search")
+
+
+def private_noindex(response: Response) -> Response:
+    """``X-Robots-Tag: noindex`` on carts, checkout, accounts, orders and search results."""
+    if request.blueprint in PRIVATE_BLUEPRINTS:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response

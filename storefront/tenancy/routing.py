@@ -44,6 +44,7 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     store_bp.url_value_preprocessor(_resolve)
     store_bp.url_defaults(_add_slug)
     store_bp.after_request(seo_http.add_validators)  # after_request runs in reverse: last
+    store_bp.after_request(seo_http.private_noindex)
     page_cache.init_store_blueprint(store_bp)
     store_bp.after_request(_commit)  # a page is cached only once its writes committed
     store_bp.after_request(preview_headers)  # first: marks a preview before anything stores it
