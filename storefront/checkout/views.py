@@ -77,6 +77,9 @@ def checkout() -> BaseResponse | tuple[str, int]:
         flash("Your cart is empty.", "error")
         return redirect(url_for("store.cart.view"), code=303)
     form = _form(shop)
+    # The browser's nonce must be in its session before the token is handed out: the key of a
+    # resubmitted form is derived from both, and requests racing each other share only the cookie.
+    browser_nonce()
     form.token.data = secrets.token_urlsafe(24)
     settings = checkout_settings(shop.settings)
     form.shipping_method.data = settings.shipping_methods[0].code

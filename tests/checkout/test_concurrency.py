@@ -2,6 +2,7 @@
 and DB connection. The figures are printed (run with ``-s``) and recorded in the commit log."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from storefront.tenancy.models import Coupon, Order
-from tests.checkout.helpers import add_coupon, add_to_cart, jobs, rows, shop, stock
+from tests.checkout.helpers import (
+    add_coupon,
+    add_to_cart,
+    checkout_form,
+    jobs,
+    rows,
+    shop,
+    stock,
+)
 from tests.checkout.races import one_of, prepare_shoppers, race
 
 SHOPPERS = 20
@@ -74,3 +83,27 @@ def test_opposite_cart_orders_do_not_deadlock(app: Flask, backend: str) -> None:
     assert result.counts == {303: 5, 409: 7}
     assert (stock(app, store.id, 1), stock(app, store.id, 2)) == (0, 0)
     assert len(rows(app, store.id, Order)) == 5
+
+
+@pytest.mark.postgresql_only
+def test_same_form_submitted_at_once_gives_one_order(app: Flask, backend: str,
+                                                      client: FlaskClient) -> None:
+    store = shop(app)
+    add_to_cart(client, "shop", 1, 2)
+    form = checkout_form(client, "shop")
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    copies = []
+    for _ in range(6):  # one browser's impatient clicks, each its own request and connection
+        copy = app.test_client()
+        copy.set_cookie("session", cookie.value)
+        copies.append((copy, form))
+    result = race("shop", copies)
+    assert result.errors == [] and result.counts == {303: 6}, [
+        re.findall(r"message-error[^>]*>([^<]*)", p) for p in result.pages]
+    numbers = {page for page in result.pages}  # the redirect bodies name the same order
+    assert len(numbers) == 1
+    [order] = rows(app, store.id, Order)
+    assert order.number in numbers.pop()
+    assert stock(app, store.id, 1) == 8
+    assert len(jobs(app)) == 1
