@@ -39,6 +39,12 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _stem(term: str) -> str:
+    """A plural's stem for substring matching (``jackets`` → ``jacket``), the portable fallback's
+    only stemming; PostgreSQL's full-text search stems properly per language."""
+    return term[:-1] if len(term) > 3 and term[-1] in "sS" and term[-2] not in "sS" else term
+
+
 def search_products(session: Session, q: str, *, locale: str, default_locale: str, page: int,
                     page_size: int) -> Paginated:
     """Active products whose name, SKU or description (in ``locale``) match ``q``, best first.
@@ -46,7 +52,7 @@ def search_products(session: Session, q: str, *, locale: str, default_locale: st
     ``q`` must already be normalised and non-empty. Every word must match (in any of the fields).
     """
     names = ProductNames(locale, default_locale)
-    terms = q.split()[:MAX_TERMS]
+    terms = [_stem(t) for t in q.split()[:MAX_TERMS]]
     description = func.coalesce(names.description, "")
     substring: ColumnElement[bool] = and_(*[
         or_(names.name.ilike(_like(t), escape="\\"), Product.sku.ilike(_like(t), escape="\\"),
