@@ -300,6 +300,7 @@ def serve(port: int, host: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @operator_errors
 def demo() -> None:
     """Master schema, a demo owner and demo stores with a catalog; prints URLs and login."""
