@@ -64,9 +64,10 @@ def head_tags(title: str, meta: str, status: int = 200, image: str = "") -> Mark
     if description:
         og["og:description"] = description
     if image:
-        og["og:image"] = image if image.startswith("http") else request.host_url.rstrip("/") + image
+        og["og:image"] = _absolute(image)
     tags += [f'<meta property="{k}" content="{escape(v)}">' for k, v in og.items()]
-    tags.append(f'<meta name="twitter:card" content="{"summary_large_image" if image else "summary"}">')
+    card = "summary_large_image" if image else "summary"
+    tags.append(f'<meta name="twitter:card" content="{card}">')
     tags.append(f'<meta name="twitter:title" content="{escape(og["og:title"])}">')
     if description:
         tags.append(f'<meta name="twitter:description" content="{escape(description)}">')

@@ -1,16 +1,21 @@
 """Crawl files: ``/<s>/sitemap.xml`` per store; ``/sitemap.xml``, ``/robots.txt`` per host."""
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 from sqlalchemy import select
 
-from storefront.extensions import db
-from storefront.platform.models import Store, StoreStatus
+from storefront.extensions import cache, db
+from storefront.platform.models import Store, StoreDatabase, StoreStatus
 from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pages, w3c_datetime
-from storefront.tenancy.session import current_shop, tenant_session
+from storefront.tenancy.errors import TenantUnavailable
+from storefront.tenancy.models import TenantStore
+from storefront.tenancy.resolve import ROBOTS_KEY
+from storefront.tenancy.session import current_shop, tenant_session, tenant_session_for
 
 store_bp = Blueprint("seo", __name__)
 host_bp = Blueprint("crawl", __name__)
@@ -18,6 +23,9 @@ host_bp = Blueprint("crawl", __name__)
 # Never for crawlers: private, per-shopper or duplicate pages.
 DISALLOWED = ("/platform/", "/*/cart", "/*/checkout", "/*/account/", "/*/order/", "/*/search",
               "/*?preview_theme=", "/*&preview_theme=")
+
+
+ROBOTS_PATH = re.compile(r"^/[A-Za-z0-9/_.*$?=&%-]{0,200}$")
 
 
 def _xml(body: str) -> Response:
@@ -96,10 +104,40 @@ def platform_sitemap() -> Response:
 
 @host_bp.get("/robots.txt")
 def robots() -> Response:
-    """Rules for this host: no private or duplicate pages; where the sitemaps are."""
-    lines = ["User-agent: *", *[f"Disallow: {path}" for path in DISALLOWED], "",
-             f"Sitemap: {request.host_url.rstrip('/')}/sitemap.xml"]
-    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+    """Rules for this host: no private or duplicate pages, each store's own rules, sitemaps."""
+    body = cache.get(ROBOTS_KEY)
+    if body is None:
+        body = _robots_body()
+        cache.set(ROBOTS_KEY, body, timeout=3600)
+    sitemap = f"Sitemap: {request.host_url.rstrip('/')}/sitemap.xml"
+    return Response(body + "\n" + sitemap + "\n", mimetype="text/plain")
+
+
+def _robots_body() -> str:
+    lines = ["User-agent: *", *[f"Disallow: {path}" for path in DISALLOWED]]
+    rows = db.session.execute(
+        select(Store.id, Store.slug, StoreDatabase.version)
+        .join(StoreDatabase, StoreDatabase.store_id == Store.id)
+        .where(Store.status == StoreStatus.ACTIVE, Store.is_active.is_(True),
+               Store.deleted_at.is_(None)).order_by(Store.slug)
+    ).all()
+    for store_id, slug, version in rows:
+        lines += [f"Disallow: /{slug}{path}" for path in _store_rules(store_id, version)]
+    return "\n".join(lines) + "\n"
+
+
+def _store_rules(store_id: uuid.UUID, version: int) -> list[str]:
+    """The store's ``settings.robots_disallow`` paths (relative to the store), sanitised."""
+    try:
+        with tenant_session_for(store_id, version) as tenant:
+            settings = tenant.scalar(select(TenantStore.settings)
+                                     .where(TenantStore.id == store_id)) or {}
+    except TenantUnavailable:
+        return []  # one unreachable store must not take robots.txt down
+    paths = settings.get("robots_disallow") if isinstance(settings, dict) else None
+    if not isinstance(paths, list):
+        return []
+    return [p for p in paths if isinstance(p, str) and ROBOTS_PATH.match(p)][:50]
 
 
 def init_app(app: Flask) -> Any:

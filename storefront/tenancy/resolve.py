@@ -30,13 +30,17 @@ class ResolvedStore:
         return self.status == StoreStatus.ACTIVE.value and self.is_active and not self.deleted
 
 
+# robots.txt is assembled from every live store; any change to a store drops it.
+ROBOTS_KEY = "robots-txt"
+
+
 def _key(slug: str) -> str:
     return f"store-slug:{slug}"
 
 
 def forget_slugs(slugs: Iterable[str]) -> None:
     """Drop the cached resolution of these slugs (after any change to their store)."""
-    cache.delete_many(*[_key(s) for s in slugs])
+    cache.delete_many(*[_key(s) for s in slugs], ROBOTS_KEY)
 
 
 def _lookup(slug: str) -> dict[str, Any]:
@@ -119,3 +123,4 @@ def store_version(store_id: uuid.UUID) -> int:
 def bump_store_version(store_id: uuid.UUID) -> None:
     """Invalidate every cached page of the store at once (catalog import, theme publish…)."""
     cache.set(_version_key(store_id), (store_version(store_id) + 1) & 0xFFFFFFFF, timeout=0)
+    cache.delete(ROBOTS_KEY)

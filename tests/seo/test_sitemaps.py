@@ -145,3 +145,17 @@ def test_robots_txt(app: Flask, client: FlaskClient) -> None:
                  "/*?preview_theme="):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://localhost/sitemap.xml" in lines
+
+
+def test_robots_txt_appends_each_live_stores_own_rules(app: Flask, client: FlaskClient,
+                                                       runner: FlaskCliRunner) -> None:
+    rules = {"robots_disallow": ["/pages/internal", "javascript:x", "/p/*?ref=$"]}
+    make_store(app, "acme", settings=rules)
+    make_store(app, "paused", settings={"robots_disallow": ["/secret"]})
+    runner.invoke(args=["stores", "suspend", "paused"])
+    lines = client.get("/robots.txt").get_data(as_text=True).splitlines()
+    assert "Disallow: /acme/pages/internal" in lines and "Disallow: /acme/p/*?ref=$" in lines
+    assert not any("javascript" in line or "/paused/" in line for line in lines)
+    # A new store is in the very next robots.txt, though it was cached a moment ago.
+    make_store(app, "fresh", settings={"robots_disallow": ["/drafts"]})
+    assert "Disallow: /fresh/drafts" in client.get("/robots.txt").get_data(as_text=True)
