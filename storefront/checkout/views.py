@@ -41,6 +41,7 @@ from storefront.checkout.settings import checkout_settings
 from storefront.extensions import db
 from storefront.models_base import utcnow
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.page_cache import content_changed
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("checkout", __name__)
@@ -128,6 +129,7 @@ def submit() -> BaseResponse | tuple[str, int]:
     except (CheckoutError, CouponInvalid) as exc:
         return _render(shop, form, 409, str(exc))
     if placed.created:
+        content_changed()  # stock went down: cached pages may say "in stock" no longer true
         queue_order_confirmation(db.session(), g.store.id, placed.order)
         after_this_request(_commit_master_on_success)
     remember_order(placed.order.number)

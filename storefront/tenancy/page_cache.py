@@ -23,6 +23,12 @@ def no_page_cache() -> None:
     g.no_page_cache = True
 
 
+def content_changed() -> None:
+    """This request changes what the store's pages show (stock, say): once its writes are
+    committed, every cached page of the store is dropped."""
+    g.content_changed = True
+
+
 def _anonymous() -> bool:
     return request.method in ("GET", "HEAD") and current_app.config["SESSION_COOKIE_NAME"] \
         not in request.cookies

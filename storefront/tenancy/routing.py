@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, g, session
 from storefront import i18n
 from storefront.seo import http as seo_http
 from storefront.tenancy import page_cache
-from storefront.tenancy.resolve import resolve_store
+from storefront.tenancy.resolve import bump_store_version, resolve_store
 from storefront.themes.active import preview_headers
 
 
@@ -35,6 +35,8 @@ def _commit(response: Response) -> Response:
     tenant = g.get("tenant_session")
     if tenant is not None and response.status_code < 400:
         tenant.commit()
+        if g.get("content_changed"):
+            bump_store_version(g.store.id)
     return response
 
 

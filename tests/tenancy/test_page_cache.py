@@ -107,3 +107,23 @@ def test_page_cache_is_per_store(databases: Databases, tmp_path: Path) -> None:
             assert b"Southern thing" in south.data and b"Northern thing" not in south.data
     finally:
         dispose(app)
+
+
+def test_an_order_drops_the_stores_cached_pages(databases: Databases, tmp_path: Path) -> None:
+    from tests.checkout.helpers import add_to_cart, checkout_form, order_number
+
+    app = cached_app(databases, tmp_path)
+    try:
+        make_store(app, "acme", products=[{"slug": "last-lamp", "name": "Last lamp", "stock": 1}])
+        anonymous = app.test_client(use_cookies=False)
+        anonymous.get("/acme/")
+        cached = anonymous.get("/acme/")
+        assert cached.headers["X-Page-Cache"] == "hit" and b"Only 1 left" in cached.data
+        shopper = app.test_client()
+        assert add_to_cart(shopper, "acme", 1).status_code == 303
+        order_number(shopper.post("/acme/checkout", data=checkout_form(shopper, "acme")))
+        after = anonymous.get("/acme/")
+        assert after.headers["X-Page-Cache"] == "miss"
+        assert b"Only 1 left" not in after.data and b"Out of stock" in after.data
+    finally:
+        dispose(app)
