@@ -3,7 +3,27 @@
 Everything is checked and written in the caller's one transaction, so a bad file changes nothing
 (the caller rolls back), and the error names the record at fault
 (``products[12] (sku OUT-0012): price must be …``). Records are matched on their natural keys
-(slug, SKU, attribute code, CMS slug/key), so importing the same file twice changes nothing.
+(slug, SKU, attribute code, CMS slug/key), so importing the same file twice changes nothing; a
+field a record leaves out keeps its stored value. Every section is optional::
+
+    {"categories": [{"slug": "shirts", "parent": "men", "position": 1, "active": true,
+                     "translations": {"en": {"name": "Shirts", "description": "<p>…</p>",
+                                             "seo_title": "…", "seo_description": "…"}}}],
+     "attributes": [{"code": "colour", "labels": {"en": "Colour", "de": "Farbe"},
+                     "filterable": true, "values": [{"value": "red", "labels": {"en": "Red"}}]}],
+     "products": [{"sku": "TEE-1", "slug": "red-tee", "price": "19.90", "sale_price": null,
+                   "stock": 5, "status": "active", "featured": false, "category": "shirts",
+                   "translations": {"en": {"name": "Red tee", "description": "<p>…</p>"}},
+                   "images": [{"url": "/static/…", "alt": "…", "width": 600, "height": 600}],
+                   "attributes": {"colour": ["red"]}}],
+     "reviews": [{"product": "TEE-1", "author": "Ann", "rating": 5, "title": "…", "body": "…",
+                  "status": "approved"}],
+     "cms_pages": [{"slug": "about", "published": true,
+                    "translations": {"en": {"title": "About us", "body": "<p>…</p>"}}}],
+     "cms_blocks": [{"key": "header_notice", "content": {"en": "<p>…</p>"}}]}
+
+Locales must be among the store's; a new product or category needs a name in the default
+locale. ``python -m storefront.demo.catalogs demo-outfitters`` prints a full example.
 """
 from __future__ import annotations
 
