@@ -23,5 +23,8 @@ def shopper_links() -> ShopperLinks | None:
 
 
 def init_app(app: Flask) -> None:
-    """Offer ``shopper_links()`` to templates (the header's cart and account links)."""
+    """Offer ``shopper_links()`` to templates and the German strings of the shopping pages."""
+    from storefront.cart.messages import register_messages
+
     app.jinja_env.globals["shopper_links"] = shopper_links
+    register_messages()

@@ -134,3 +134,15 @@ def test_header_links_to_cart_and_account(app: Flask, client: FlaskClient) -> No
     assert 'href="/shop/cart">Cart</a>' in page and 'href="/shop/account/login">Sign in' in page
     add_to_cart(client, "shop", 1, 2)
     assert 'href="/shop/cart">Cart (2)</a>' in client.get("/shop/").get_data(as_text=True)
+
+
+def test_shopping_pages_speak_the_store_locale(app: Flask, client: FlaskClient) -> None:
+    shop(app, default_locale="en", locales=["en", "de"])
+    token = csrf_from(client, "/shop/de/account/login")
+    client.post("/shop/de/cart/add", data={"csrf_token": token, "product_id": 1, "quantity": 1})
+    assert "In den Warenkorb gelegt." in client.get("/shop/de/cart").get_data(as_text=True)
+    page = client.get("/shop/de/cart").get_data(as_text=True)
+    assert "Ihr Warenkorb" in page and "Zur Kasse" in page and 'href="/shop/de/checkout"' in page
+    page = client.get("/shop/de/checkout").get_data(as_text=True)
+    assert "Lieferadresse" in page and "Zahlungspflichtig bestellen" in page
+    assert "Your cart" in client.get("/shop/cart").get_data(as_text=True)

@@ -1,0 +1,128 @@
+"""Interface strings of the cart, checkout and account pages, merged into ``storefront.i18n``."""
+from __future__ import annotations
+
+SHOPPING_MESSAGES: dict[str, dict[str, str]] = {
+    "de": {
+        "Account": "Konto",
+        "Add an address": "Adresse hinzufügen",
+        "Add to cart": "In den Warenkorb",
+        "Add to wishlist": "Auf die Wunschliste",
+        "Address line 2": "Adresszusatz",
+        "Addresses": "Adressen",
+        "Already have an account?": "Schon ein Konto?",
+        "Apply": "Einlösen",
+        "Billing address (if different)": "Rechnungsadresse (falls abweichend)",
+        "Billing address is the same as the shipping address":
+            "Rechnungsadresse wie Lieferadresse",
+        "Cart": "Warenkorb",
+        "Checkout": "Zur Kasse",
+        "City": "Ort",
+        "Contact": "Kontakt",
+        "Continue shopping": "Weiter einkaufen",
+        "Country code": "Ländercode",
+        "Coupon": "Gutschein",
+        "Coupon code": "Gutscheincode",
+        "Coupon {code} applied.": "Gutschein {code} eingelöst.",
+        "Create account": "Konto anlegen",
+        "Create an account": "Konto anlegen",
+        "Date": "Datum",
+        "Delete": "Löschen",
+        "Discount": "Rabatt",
+        "Discount ({code})": "Rabatt ({code})",
+        "E-mail": "E-Mail",
+        "Edit cart": "Warenkorb bearbeiten",
+        "Enter a valid e-mail address.": "Bitte eine gültige E-Mail-Adresse angeben.",
+        "First name": "Vorname",
+        "Full name": "Vor- und Nachname",
+        "Last name": "Nachname",
+        "New here?": "Neu hier?",
+        "No saved addresses yet. Addresses you use at checkout are saved here.":
+            "Noch keine gespeicherten Adressen. Adressen aus Ihren Bestellungen erscheinen hier.",
+        "Order": "Bestellung",
+        "Order number": "Bestellnummer",
+        "Order summary": "Bestellübersicht",
+        "Order {number}": "Bestellung {number}",
+        "Orders": "Bestellungen",
+        "Out of stock": "Ausverkauft",
+        "Password": "Passwort",
+        "Payment": "Zahlung",
+        "Payment: {method}": "Zahlung: {method}",
+        "Phone": "Telefon",
+        "Place order": "Zahlungspflichtig bestellen",
+        "Please correct the marked fields.": "Bitte korrigieren Sie die markierten Felder.",
+        "Postal code": "PLZ",
+        "Price": "Preis",
+        "Product": "Produkt",
+        "Quantity": "Menge",
+        "Quantity of {name}": "Menge von {name}",
+        "Rating": "Bewertung",
+        "Remove": "Entfernen",
+        "Remove coupon": "Gutschein entfernen",
+        "Repeat password": "Passwort wiederholen",
+        "Save address": "Adresse speichern",
+        "Save the address to my account": "Adresse in meinem Konto speichern",
+        "Shipping": "Versand",
+        "Shipping address": "Lieferadresse",
+        "Shipping method": "Versandart",
+        "Shipping to": "Lieferung an",
+        "Sign in": "Anmelden",
+        "Sign out": "Abmelden",
+        "Status": "Status",
+        "Street and number": "Straße und Hausnummer",
+        "Submit review": "Bewertung abschicken",
+        "Subtotal": "Zwischensumme",
+        "Tax": "MwSt.",
+        "Thank you for your order": "Vielen Dank für Ihre Bestellung",
+        "The passwords differ.": "Die Passwörter stimmen nicht überein.",
+        "This field is required.": "Dieses Feld ist erforderlich.",
+        "Title": "Titel",
+        "Total": "Gesamt",
+        "Update": "Aktualisieren",
+        "Use the two-letter country code (e.g. DE, US).":
+            "Bitte den zweistelligen Ländercode angeben (z. B. DE, AT).",
+        "We are sending a confirmation to {email}.":
+            "Wir senden eine Bestätigung an {email}.",
+        "Wishlist": "Wunschliste",
+        "Write a review": "Bewertung schreiben",
+        "You have not ordered anything yet.": "Sie haben noch nichts bestellt.",
+        "You need to be signed in; reviews appear after approval.":
+            "Dafür müssen Sie angemeldet sein; Bewertungen erscheinen nach Freigabe.",
+        "Your account": "Ihr Konto",
+        "Your account, {name}": "Ihr Konto, {name}",
+        "Your addresses": "Ihre Adressen",
+        "Your cart": "Ihr Warenkorb",
+        "Your cart is empty.": "Ihr Warenkorb ist leer.",
+        "Your orders": "Ihre Bestellungen",
+        "Your review": "Ihre Bewertung",
+        "Your shopping": "Ihr Einkauf",
+        "Your wishlist": "Ihre Wunschliste",
+        "Your wishlist is empty.": "Ihre Wunschliste ist leer.",
+        "Added to your cart.": "In den Warenkorb gelegt.",
+        "Added to your wishlist.": "Auf die Wunschliste gesetzt.",
+        "Address saved.": "Adresse gespeichert.",
+        "Enter a coupon code.": "Bitte einen Gutscheincode eingeben.",
+        "Please choose a valid product and quantity.":
+            "Bitte ein gültiges Produkt und eine gültige Menge wählen.",
+        "Please give a rating from 1 to 5 and a few words.":
+            "Bitte eine Bewertung von 1 bis 5 und ein paar Worte angeben.",
+        "Please sign in first.": "Bitte melden Sie sich zuerst an.",
+        "Thank you! Your review will appear once the store has approved it.":
+            "Danke! Ihre Bewertung erscheint, sobald der Shop sie freigegeben hat.",
+        "Welcome! Your account was created.": "Willkommen! Ihr Konto wurde angelegt.",
+        "Wrong e-mail or password.": "E-Mail-Adresse oder Passwort falsch.",
+        "You are signed out.": "Sie sind abgemeldet.",
+        "free": "kostenlos",
+        "free from {amount}": "kostenlos ab {amount}",
+        "included": "enthalten",
+    },
+}
+
+
+def register_messages() -> None:
+    """Add these strings to the shop's catalogs; a string the catalog already has is kept."""
+    from storefront.i18n.messages import CATALOGS
+
+    for language, messages in SHOPPING_MESSAGES.items():
+        catalog = CATALOGS.setdefault(language, {})
+        for source, text in messages.items():
+            catalog.setdefault(source, text)
