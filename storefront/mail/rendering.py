@@ -7,9 +7,12 @@ no app, no config), so a template sees only the order it is rendering.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import FrameType
+from typing import Any, TypeVar
 
 from jinja2 import TemplateError, Undefined
 from jinja2.exceptions import SecurityError
@@ -17,6 +20,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # A template that renders to more than this is refused rather than mailed.
 MAX_OUTPUT_CHARS = 200_000
+# The sandbox bounds what a template may touch, not how long it loops; this bounds the time.
+RENDER_SECONDS = 2.0
+
+T = TypeVar("T")
 
 
 class EmailTemplateError(Exception):
@@ -65,10 +72,36 @@ _HTML = _environment(autoescape=True)
 _TEXT = _environment(autoescape=False)
 
 
+class RenderTimeout(Exception):
+    """A template ran past its time budget."""
+
+
+def within_time(work: Callable[[], T], seconds: float = RENDER_SECONDS) -> T:
+    """Run ``work`` in this thread, stopping it with ``RenderTimeout`` after ``seconds``.
+
+    A trace function (this thread only) checks the clock on every line the template's compiled
+    code runs, so ``{% for a in range(99999) %}{% for b in range(99999) %}`` cannot pin the
+    worker. Any tracer already installed (a debugger, coverage) is restored afterwards.
+    """
+    deadline = time.monotonic() + seconds
+
+    def tracer(_frame: FrameType, _event: str, _arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise RenderTimeout(f"rendering took longer than {seconds:g} s")
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        return work()
+    finally:
+        sys.settrace(previous)
+
+
 def _render(env: ImmutableSandboxedEnvironment, part: str, source: str,
             context: Mapping[str, Any]) -> str:
     try:
-        output = env.from_string(source).render(**context)
+        output = within_time(lambda: env.from_string(source).render(**context))
     except TemplateError as exc:  # SecurityError, syntax and undefined errors are all here
         raise EmailTemplateError(f"{part}: {type(exc).__name__}: {exc}") from None
     except Exception as exc:  # e.g. a division by zero in the template

@@ -48,6 +48,16 @@ def test_escape_attempts_fail_safely(hostile: str) -> None:
         render_email(source(hostile), CONTEXT)
 
 
+def test_a_template_that_loops_forever_is_stopped() -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(EmailTemplateError, match="longer than"):
+        render_email(source("{% for a in range(99999) %}{% for b in range(99999) %}"
+                            "{{ a }}{% endfor %}{% endfor %}"), CONTEXT)
+    assert time.monotonic() - started < 10
+
+
 def test_undefined_names_render_empty_and_reveal_nothing() -> None:
     rendered = render_email(source("[{{ config }}{{ request }}{{ g }}{{ session }}]"), CONTEXT)
     assert rendered.text == "[]"
