@@ -210,11 +210,12 @@ def run_job(session: Session, registry: Mapping[str, JobHandler], job: ClaimedJo
 
 def run_pending(session: Session, registry: Mapping[str, JobHandler], *, worker: str | None = None,
                 base: int = RETRY_BASE_SECONDS, now: datetime | None = None,
-                limit: int | None = None) -> WorkerReport:
-    """Claim and run due jobs until none is left (or ``limit`` were run)."""
+                limit: int | None = None,
+                stopping: Callable[[], bool] = lambda: False) -> WorkerReport:
+    """Claim and run due jobs until none is left, ``limit`` were run or ``stopping()`` says so."""
     report = WorkerReport()
     worker = worker or worker_name()
-    while limit is None or report.processed < limit:
+    while (limit is None or report.processed < limit) and not stopping():
         job = claim(session, worker, now)
         if job is None:
             break

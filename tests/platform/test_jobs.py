@@ -1,9 +1,14 @@
 """The master job queue and ``storefront worker``: claims, retries, dead jobs, two workers."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,6 +20,7 @@ from storefront.models_base import utcnow
 from storefront.platform import jobs
 from storefront.platform.models import Job
 from storefront.platform.worker_cli import run_worker_pass
+from tests.conftest import TEST_KEY, Databases
 from tests.mail.smtp_server import SmtpSink, smtp_server
 
 
@@ -145,3 +151,22 @@ def test_worker_command_once(app: Flask, runner: FlaskCliRunner, smtp: SmtpSink)
 def test_retry_delay_grows_and_is_capped() -> None:
     assert [jobs.retry_delay(n, 30).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert jobs.retry_delay(50, 30) == timedelta(seconds=jobs.RETRY_CAP_SECONDS)
+
+
+def test_worker_stops_cleanly_on_sigterm(app: Flask, databases: Databases, tmp_path: Path) -> None:
+    env = {**os.environ, "MASTER_DB_URL": databases.master_url,
+           "TENANT_DB_URL_TEMPLATE": databases.tenant_template, "ENCRYPTION_KEY": TEST_KEY,
+           "SECRET_KEY": "test-secret-key", "STOREFRONT_INSTANCE_PATH": str(tmp_path / "worker")}
+    command = [sys.executable, "-c", "from storefront.cli import main; main()", "worker",
+               "--interval", "0.2"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stderr is not None
+        assert "SMTP_URL is not set" in process.stderr.readline()  # it is up and polling
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "worker stopped" in out
