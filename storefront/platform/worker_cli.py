@@ -36,8 +36,6 @@ def run_worker_pass(limit: int | None = None,
 @with_appcontext
 def worker(once: bool, interval: float) -> None:
     """Run the master job queue: claim due jobs, run them, retry failures with backoff."""
-    if not current_app.config.get("SMTP_URL"):
-        click.echo("SMTP_URL is not set: e-mails are written to the log instead of sent", err=True)
     # SIGTERM / Ctrl-C finish the job in hand (its result recorded) instead of abandoning it
     # half-sent to be retried after the stale-claim timeout.
     stop = threading.Event()
@@ -50,6 +48,8 @@ def worker(once: bool, interval: float) -> None:
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             previous[sig] = signal.signal(sig, request_stop)
+    if not current_app.config.get("SMTP_URL"):
+        click.echo("SMTP_URL is not set: e-mails are written to the log instead of sent", err=True)
     try:
         while not stop.is_set():
             report = run_worker_pass(stopping=stop.is_set)
