@@ -44,18 +44,25 @@ def find_coupon(session: Session, code: str, subtotal: Decimal, now: datetime, *
     if coupon.min_subtotal is not None and subtotal < coupon.min_subtotal:
         raise CouponInvalid(
             f"The coupon {coupon.code} needs a subtotal of at least {coupon.min_subtotal}.")
-    if coupon.per_customer_limit is not None and (customer_id is not None or email):
-        mine = []
-        if customer_id is not None:
-            mine.append(Order.customer_id == customer_id)
-        if email:
-            mine.append(func.lower(Order.email) == email.strip().lower())
-        used = session.scalar(
-            select(func.count(Order.id)).where(Order.coupon_code == coupon.code, or_(*mine))
-        ) or 0
-        if used >= coupon.per_customer_limit:
-            raise CouponInvalid(f"You have already used the coupon {coupon.code}.")
+    check_customer_limit(session, coupon, customer_id=customer_id, email=email)
     return coupon
+
+
+def check_customer_limit(session: Session, coupon: Coupon, *, customer_id: int | None,
+                         email: str | None) -> None:
+    """Refuse the coupon if this customer (account or e-mail) has used it up already."""
+    if coupon.per_customer_limit is None or (customer_id is None and not email):
+        return
+    mine = []
+    if customer_id is not None:
+        mine.append(Order.customer_id == customer_id)
+    if email:
+        mine.append(func.lower(Order.email) == email.strip().lower())
+    used = session.scalar(
+        select(func.count(Order.id)).where(Order.coupon_code == coupon.code, or_(*mine))
+    ) or 0
+    if used >= coupon.per_customer_limit:
+        raise CouponInvalid(f"You have already used the coupon {coupon.code}.")
 
 
 def coupon_discount(coupon: Coupon, subtotal: Decimal) -> Decimal:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from storefront.cart.coupons import CouponInvalid, redeem_coupon
+from storefront.cart.coupons import CouponInvalid, check_customer_limit, redeem_coupon
 from storefront.cart.services import CartLines, PricedCart, price_cart
 from storefront.checkout.settings import Totals, checkout_settings, order_totals
 from storefront.models_base import utcnow
@@ -183,12 +183,18 @@ def _place(session: Session, shop: TenantStore, lines: CartLines, details: Check
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             raise OutOfStock(f"Sorry, {line.product.name} just sold out (or not enough is left "
                              "for your quantity). Nothing was ordered; please review your cart.")
+    customer_id = customer.id if customer else _guest_customer_id(session, email)
     if cart.coupon is not None:
+        if cart.coupon.per_customer_limit is not None:
+            # Checkouts by one customer take turns here, so two at once cannot both count
+            # "not used yet": the row of the e-mail (and of the account) is locked first.
+            _lock_customers(session, email, customer.id if customer else None)
+            check_customer_limit(session, cart.coupon, customer_id=customer_id, email=email)
         redeem_coupon(session, cart.coupon.id)
 
     order = Order(
         number=new_order_number(now), idempotency_key=details.idempotency_key,
-        customer_id=customer.id if customer else _guest_customer_id(session, email),
+        customer_id=customer_id,
         email=email, status="pending", currency=shop.currency, subtotal=totals.subtotal,
         discount=totals.discount, shipping=totals.shipping, tax=totals.tax, total=totals.total,
         coupon_code=cart.coupon.code if cart.coupon else None, shipping_method=shipping.code,
@@ -228,6 +234,16 @@ def _guest_customer_id(session: Session, email: str) -> int | None:
         select(Customer.id, Customer.password_hash).where(Customer.email == email)
     ).one()
     return None if row.password_hash else row.id
+
+
+def _lock_customers(session: Session, email: str, account_id: int | None) -> None:
+    """Row-lock the customers of this e-mail and account (PostgreSQL; SQLite already holds the
+    database's write lock by the time this runs)."""
+    ids = [account_id] if account_id is not None else []
+    session.execute(
+        select(Customer.id).where(or_(Customer.email == email, Customer.id.in_(ids)))
+        .order_by(Customer.id).with_for_update()
+    ).all()
 
 
 def save_address(session: Session, customer_id: int, kind: str, address: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storefront.tenancy.models import Coupon, Order
+from storefront.tenancy.models import Coupon, Customer, Order
 from tests.checkout.helpers import (
     add_coupon,
     add_to_cart,
@@ -18,6 +18,7 @@ from tests.checkout.helpers import (
     rows,
     shop,
     stock,
+    tenant,
 )
 from tests.checkout.races import one_of, prepare_shoppers, race
 
@@ -107,3 +108,27 @@ def test_same_form_submitted_at_once_gives_one_order(app: Flask, backend: str,
     assert order.number in numbers.pop()
     assert stock(app, store.id, 1) == 8
     assert len(jobs(app)) == 1
+
+
+@pytest.mark.postgresql_only
+def test_per_customer_coupon_limit_under_concurrency(app: Flask, backend: str) -> None:
+    # Eight different products, so no stock row lock lines the checkouts up by chance.
+    store = shop(app, products=[{"slug": f"p{i}", "name": f"P{i}", "price": "10.00", "stock": 5,
+                                 "sku": f"P{i}"} for i in range(8)])
+    add_coupon(app, store.id, "ONCE", "percent", "10", per_customer_limit=1)
+    with tenant(app, store.id) as session:  # a returning guest: no insert to queue behind
+        session.add(Customer(email="same.person@example.com"))
+
+    def own_product(client: FlaskClient, index: int) -> None:
+        add_to_cart(client, "shop", index + 1)
+
+    shoppers = prepare_shoppers(app, "shop", 8, own_product, coupon="ONCE")
+    for _client, form in shoppers:  # one person in eight tabs, as a guest
+        form["email"] = "same.person@example.com"
+    result = race("shop", shoppers)
+    assert result.errors == []
+    orders = rows(app, store.id, Order)
+    assert [o.coupon_code for o in orders] == ["ONCE"]
+    assert result.counts == {303: 1, 409: 7}
+    refused = [p for s, p in zip(result.statuses, result.pages, strict=True) if s == 409]
+    assert all("already used the coupon ONCE" in p for p in refused)
