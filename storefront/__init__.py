@@ -23,8 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.logger.handlers or app.debug:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from storefront import errors, formatting, health
-    from storefront import cart, checkout, mail
+    from storefront import cart, checkout, errors, formatting, health, mail
     from storefront.accounts import views as account_views
     from storefront.cart import views as cart_views
     from storefront.catalog import cli as catalog_cli
@@ -39,9 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from storefront.search import views as search_views
     from storefront.seo import head as seo_head
     from storefront.seo import views as seo_views
-    from storefront.themes import active as themes_active
-    from storefront.tenancy.routing import init_app as init_storefront
     from storefront.tenancy import session as tenancy_session
+    from storefront.tenancy.routing import init_app as init_storefront
+    from storefront.themes import active as themes_active
 
     db.init_app(app)
     cache.init_app(app)
