@@ -43,8 +43,9 @@ def build_message(rendered: RenderedEmail, *, to: str, sender: str,
 def send_message(smtp_url: str | None, message: EmailMessage) -> None:
     """Deliver ``message`` to the SMTP server at ``smtp_url``; without one, log it instead."""
     if not smtp_url:
-        log.info("SMTP_URL is not set; not sending mail to %s: %s", message["To"],
-                 message["Subject"])
+        # The contract: without SMTP_URL the mail is written to the log instead of sent.
+        log.info("SMTP_URL is not set; the mail to %s is logged instead of sent:\n%s",
+                 message["To"], message.as_string())
         return
     parts = urlsplit(smtp_url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:

@@ -71,3 +71,10 @@ def test_send_message_to_a_real_smtp_server(smtp: SmtpSink) -> None:
     assert message["To"] == "ada@example.com"
     assert message["Subject"] == "Order 261125-ABCDEF"
     assert "$10.00" in body_html(message) and "$10.00" in body_text(message)
+
+
+def test_without_smtp_url_the_mail_goes_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    rendered = render_email(source("Total {{ order.total }}"), CONTEXT)
+    with caplog.at_level("INFO", logger="storefront.mail.sending"):
+        send_message(None, build_message(rendered, to="ada@example.com", sender="s@example.com"))
+    assert "ada@example.com" in caplog.text and "Total $10.00" in caplog.text
