@@ -296,7 +296,11 @@ def keys_rotate() -> None:
 @with_appcontext
 def serve(port: int, host: str) -> None:
     """Run the development server (production: gunicorn wsgi:app)."""
-    current_app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    # Not app.run(): Flask ignores it inside its own CLI (FLASK_RUN_FROM_CLI), and returns at once.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
+               threaded=True, use_reloader=False, use_debugger=False)
 
 
 @click.command("demo")
