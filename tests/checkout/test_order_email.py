@@ -20,6 +20,7 @@ from tests.checkout.helpers import (
     order_number,
     rows,
     shop,
+    stock,
     tenant,
 )
 from tests.checkout.helpers import jobs as all_jobs
@@ -144,3 +145,38 @@ def test_demo_seed_gives_coupons_templates_and_settings(app: Flask, client: Flas
     [message] = smtp.messages
     assert message["Subject"] == f"Shop: Ihre Bestellung {number}"
     assert "Rabatt (WELCOME10)" in body_text(message)
+
+
+def test_tenant_commit_failing_after_the_job_was_queued(app: Flask, client: FlaskClient,
+                                                        smtp: SmtpSink) -> None:
+    """The two-DB gap end to end: master has the job, the tenant commit fails, nobody is mailed."""
+    from flask import g
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    store = shop(app)
+    add_to_cart(client, "shop", 1, 2)
+    form = checkout_form(client, "shop")
+
+    def fail_tenant_commit(session: Session) -> None:
+        if g.get("tenant_session") is session:
+            raise RuntimeError("the tenant database went away at commit")
+
+    event.listen(Session, "before_commit", fail_tenant_commit)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as production would: a 500 page
+    try:
+        response = client.post("/shop/checkout", data=form)
+    finally:
+        event.remove(Session, "before_commit", fail_tenant_commit)
+    assert response.status_code == 500
+    assert rows(app, store.id, Order) == []
+    assert stock(app, store.id, 1) == 10
+    [job] = all_jobs(app)  # master committed first, as designed
+    with app.app_context():
+        registry = app.extensions["job_handlers"]
+        now = utcnow()
+        for step in range(job.max_attempts):
+            jobs.run_pending(db.session, registry, now=now + timedelta(hours=step))
+    [job] = all_jobs(app)
+    assert job.status == "dead" and job.attempts == job.max_attempts
+    assert smtp.messages == []
