@@ -7,8 +7,10 @@ from storefront.platform.jobs import register_handler
 
 
 def init_app(app: Flask) -> None:
-    """Register the ``order_confirmation`` job with the worker."""
+    """Register the ``order_confirmation`` job and the hook that runs after an order commits."""
     from storefront.checkout.emails import ORDER_CONFIRMATION_JOB, send_order_confirmation
+    from storefront.checkout.views import hand_over_placed_order
 
+    app.after_request(hand_over_placed_order)
     registry = app.extensions.setdefault("job_handlers", {})
     register_handler(registry, ORDER_CONFIRMATION_JOB, send_order_confirmation)

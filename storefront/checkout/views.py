@@ -132,9 +132,18 @@ def submit() -> BaseResponse | tuple[str, int]:
         content_changed()  # stock went down: cached pages may say "in stock" no longer true
         queue_order_confirmation(db.session(), g.store.id, placed.order)
         after_this_request(_commit_master_on_success)
-    remember_order(placed.order.number)
-    clear_cart()
+    g.placed_order_number = placed.order.number  # the cart is emptied once the order commits
     return redirect(url_for("store.checkout.confirmation", number=placed.order.number), code=303)
+
+
+def hand_over_placed_order(response: Response) -> Response:
+    """After the store's commit (an app-level hook runs after the blueprints'): let this browser
+    see its order and empty its cart, only if the order really committed."""
+    number = g.pop("placed_order_number", None)
+    if number is not None and response.status_code < 400:
+        remember_order(number)
+        clear_cart()
+    return response
 
 
 @bp.get("/order/<number>")
