@@ -102,29 +102,30 @@ class Databases:
         if self.backend == "sqlite":
             assert self.folder is not None
             return {p.stem for p in (self.folder / "tenants").glob("*.db")}
-        engine = pg_admin_engine()
-        try:
-            with engine.connect() as connection:
-                names = connection.execute(
-                    text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                    {"p": self.prefix + "%"},
-                ).scalars()
-                return {n[len(self.prefix):] for n in names if not n.endswith("_master")}
-        finally:
-            engine.dispose()
+        return {n[len(self.prefix):] for n in self._postgres_databases()
+                if not n.endswith("_master")}
 
     def drop_all(self) -> None:
         if self.backend != "postgresql":
             return
+        names = self._postgres_databases()
         engine = pg_admin_engine()
         try:
             with engine.connect() as connection:
-                names = connection.execute(
-                    text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                    {"p": self.prefix + "%"},
-                ).scalars().all()
                 for name in names:
                     connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            engine.dispose()
+
+    def _postgres_databases(self) -> list[str]:
+        """Every database of this test (master and tenants), by its unique prefix."""
+        engine = pg_admin_engine()
+        try:
+            with engine.connect() as connection:
+                return list(connection.execute(
+                    text("SELECT datname FROM pg_database WHERE left(datname, length(:p)) = :p"),
+                    {"p": self.prefix},
+                ).scalars())
         finally:
             engine.dispose()
 

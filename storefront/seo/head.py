@@ -34,7 +34,8 @@ def canonical_url(locale: str | None = None) -> str:
     assert shop is not None and request.endpoint is not None
     locale = locale or current_locale()
     keep = CONTENT_PARAMS.get(request.endpoint, ())
-    args = {k: v for k, v in request.args.items() if k in keep and v}
+    # An overlong value (a 10 KB search) is not part of any page's identity.
+    args = {k: v for k, v in request.args.items() if k in keep and v and len(v) <= 200}
     if args.get("page") == "1":
         del args["page"]
     return _url(request.endpoint, None if locale == shop.default_locale else locale,
