@@ -89,6 +89,8 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "TENANT_PGBOUNCER": env.get("TENANT_PGBOUNCER", "") in ("1", "true", "yes"),
         "STOREFRONT_BASE_DOMAIN": env.get("STOREFRONT_BASE_DOMAIN") or None,
         "SMTP_URL": env.get("SMTP_URL") or None,
+        # From: of order e-mails when the store names no address of its own.
+        "MAIL_SENDER": env.get("MAIL_SENDER") or "Storefront <no-reply@storefront.invalid>",
         "STORE_CACHE_TTL": 300,
         "RETRY_AFTER_SECONDS": 3600,
     }
