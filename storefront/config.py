@@ -97,7 +97,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if env.get("CACHE_REDIS_URL"):
         config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=env["CACHE_REDIS_URL"])
     else:
-        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(instance / "cache"))
+        # cachelib prunes past the threshold (500 by default): room for every store and page.
+        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(instance / "cache"),
+                      CACHE_THRESHOLD=50000)
     config["CACHE_DEFAULT_TIMEOUT"] = 300
     config["CACHE_KEY_PREFIX"] = env.get("CACHE_KEY_PREFIX", "storefront:")
 

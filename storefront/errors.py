@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, current_app, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from storefront.platform.crypto import CredentialError
+from storefront.seo.redirects import find_redirect
 from storefront.tenancy.errors import (
     StoreGone,
     StoreMoved,
@@ -17,12 +19,12 @@ from storefront.tenancy.errors import (
     StoreSuspended,
     TenantUnavailable,
 )
-from storefront.seo.redirects import find_redirect
 from storefront.tenancy.resolve import resolve_store
 from storefront.tenancy.session import current_shop, tenant_session
 
 log = logging.getLogger(__name__)
 
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 UNREACHABLE = "This store cannot be reached right now. Please try again shortly."
 
 
@@ -34,7 +36,9 @@ def _page(template: str, status: int, headers: dict[str, str] | None = None,
 def _store_moved(exc: StoreMoved) -> Any:
     # Keep the rest of the path and the query string; only the first segment changes.
     rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
-    target = f"/{exc.new_slug}/{rest}"
+    # request.path is decoded: quote it again (a %0A must not become a header line break,
+    # a %25 must stay a %25).
+    target = f"/{exc.new_slug}/{quote(rest, safe=PATH_SAFE)}"
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
     # 308 keeps the method of a form POST; a crawler's GET gets the permanent 301.

@@ -17,7 +17,7 @@ def master_rows(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
             if table.name == "alembic_version":
                 continue
             rows = db.session.execute(select(table)).all()
-            result[table.name] = sorted((tuple(map(str, r)) for r in rows))
+            result[table.name] = sorted(tuple(map(str, r)) for r in rows)
         return result
 
 

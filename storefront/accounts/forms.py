@@ -16,6 +16,9 @@ from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Opti
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
 from storefront.checkout.forms import COUNTRY, EMAIL
 
+# Integer keys are 32-bit: a larger id is simply invalid, never a database error.
+MAX_ID = 2**31 - 1
+
 
 class RegisterForm(FlaskForm):
     email = StringField("E-mail", [InputRequired(), Length(max=254), EMAIL])
@@ -46,12 +49,12 @@ class AddressBookForm(FlaskForm):
 
 
 class ProductActionForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     next = HiddenField()
 
 
 class ReviewForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     rating = IntegerField("Rating", [InputRequired(), NumberRange(min=1, max=5)])
     title = StringField("Title", [Optional(), Length(max=200)])
     body = TextAreaField("Your review", [InputRequired(), Length(min=3, max=5000)])

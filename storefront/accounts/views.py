@@ -37,6 +37,7 @@ from storefront.accounts.throttle import (
 )
 from storefront.cart.views import no_store, shopper_locale
 from storefront.checkout.services import customer_orders
+from storefront.safe_redirect import local_path
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -47,10 +48,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _safe_next(target: str | None) -> str | None:
     """Only a path inside this store may be a redirect target after sign-in."""
-    prefix = f"/{g.store.slug}/"
-    if target and target.startswith(prefix) and "//" not in target and "\\" not in target:
-        return target
-    return None
+    return local_path(target, prefix=f"/{g.store.slug}/")
 
 
 def signed_in(view: F) -> F:
@@ -157,7 +155,7 @@ def address_book() -> BaseResponse | tuple[str, int]:
                            addresses=addresses(tenant_session(), customer_id)), status
 
 
-@bp.post("/addresses/<int:address_id>/delete")
+@bp.post("/addresses/<int(max=2147483647):address_id>/delete")
 @signed_in
 def remove_address(address_id: int) -> BaseResponse:
     """Delete one of the customer's addresses."""

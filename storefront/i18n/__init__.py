@@ -80,7 +80,8 @@ def add_localized_rules(app: Flask, endpoint_prefix: str = "store.") -> None:
 
 
 MAX_LINKED_PARAM = 200
-URL_BUILD_KEYS = frozenset({"store_slug", "locale", "_external", "_anchor", "_method", "_scheme"})
+URL_BUILD_KEYS = frozenset({"store_slug", "locale", "endpoint", "_external", "_anchor",
+                            "_method", "_scheme"})
 
 
 def query_args(drop: tuple[str, ...] = ()) -> dict[str, list[str]]:

@@ -46,6 +46,10 @@ class RenderedEmail:
     text: str
 
 
+MAX_REPEAT = 100_000  # characters or items a template may build by repetition
+MAX_EXPONENT = 64
+
+
 class StoreTemplateSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, failing at once on unsafe access instead of rendering nothing.
 
@@ -53,9 +57,26 @@ class StoreTemplateSandbox(ImmutableSandboxedEnvironment):
     reach for an internal attribute is an error the job reports.
     """
 
+    # ``"a" * 10**9`` or ``9 ** 9 ** 9`` is one C-level operation no timer can interrupt:
+    # check the size of the result before it is computed.
+    intercepted_binops = frozenset({"*", "**"})
+
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         raise SecurityError(f"access to attribute {attribute!r} of a "
                             f"{type(obj).__name__!r} object is unsafe")
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int) and abs(right) > MAX_EXPONENT:
+                raise SecurityError("exponent too large in a store template")
+            return left ** right
+        if operator == "*":
+            sizes = [len(x) for x in (left, right) if isinstance(x, str | list | tuple)]
+            counts = [x for x in (left, right) if isinstance(x, int)]
+            if sizes and counts and sizes[0] * max(counts[0], 0) > MAX_REPEAT:
+                raise SecurityError("repetition too large in a store template")
+            return left * right
+        return super().call_binop(context, operator, left, right)
 
 
 def _environment(autoescape: bool) -> ImmutableSandboxedEnvironment:

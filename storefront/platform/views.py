@@ -27,6 +27,7 @@ from storefront.platform.auth import LoginThrottled, authenticate, can_manage
 from storefront.platform.crypto import CredentialError
 from storefront.platform.forms import LoginForm, LogoutForm, PublishThemeForm, ThemeForm
 from storefront.platform.models import Store, StoreDatabase, User, UserRole
+from storefront.safe_redirect import local_path
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.resolve import bump_store_version
 from storefront.tenancy.session import tenant_session_for
@@ -87,9 +88,7 @@ def login() -> Any:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, never ``//evil.example`` or ``https://…``."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("platform.stores")
+    return local_path(target) or url_for("platform.stores")
 
 
 @bp.post("/logout")

@@ -65,7 +65,7 @@ def head_tags(title: str, meta: str, status: int = 200, image: str = "") -> Mark
     if description:
         og["og:description"] = description
     if image:
-        og["og:image"] = _absolute(image)
+        og["og:image"] = _absolute(html.unescape(image))  # the block's output is HTML-escaped
     tags += [f'<meta property="{k}" content="{escape(v)}">' for k, v in og.items()]
     card = "summary_large_image" if image else "summary"
     tags.append(f'<meta name="twitter:card" content="{card}">')

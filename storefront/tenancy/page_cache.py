@@ -8,6 +8,7 @@ version, so a catalog import or a theme publish invalidates every page of the st
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
@@ -34,11 +35,20 @@ def _anonymous() -> bool:
         not in request.cookies
 
 
+# Parameters that never change a page: left out of the key so they cannot multiply entries.
+TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref)$")
+MAX_QUERY = 512
+
+
 def _key() -> str | None:
     store = g.get("store")
-    if store is None:
+    if store is None or len(request.query_string) > MAX_QUERY:
         return None
-    digest = hashlib.sha256(request.full_path.encode("utf-8", "surrogateescape")).hexdigest()
+    query = sorted((k, v) for k, values in request.args.lists() if not TRACKING.match(k)
+                   for v in values)
+    # The host and scheme are in the key: pages carry absolute URLs built from them.
+    identity = repr((request.host_url, request.path, query))
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()
     return f"page:{store.id}:{store_version(store.id)}:{digest}"
 
 

@@ -77,7 +77,9 @@ def lookup_store(slug: str, ttl: int = 300) -> dict[str, Any]:
     entry = cache.get(key)
     if entry is None:
         entry = _lookup(slug)
-        cache.set(key, entry, timeout=ttl)
+        # Only slugs that exist (or did) are kept: random paths must not fill the cache.
+        if entry["kind"] != "missing":
+            cache.set(key, entry, timeout=ttl)
     return entry
 
 

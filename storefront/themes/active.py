@@ -63,7 +63,8 @@ def theme_layout() -> str:
 def exit_preview_url() -> str:
     """This page without the preview parameter."""
     args = query_args(drop=("preview_theme",))
-    return url_for(request.endpoint or "store.catalog.home", **{**args, **(request.view_args or {})})
+    return url_for(request.endpoint or "store.catalog.home",
+                   **{**args, **(request.view_args or {})})
 
 
 def preview_headers(response: Response) -> Response:

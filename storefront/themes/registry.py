@@ -23,7 +23,7 @@ class Theme:
 
 THEMES: dict[str, Theme] = {t.name: t for t in (
     Theme("classic", "Classic", "Logo, search and category bar across the top; a product grid."),
-    Theme("boutique", "Boutique", "A centred masthead, large images, two roomy columns, serif type."),
+    Theme("boutique", "Boutique", "A centred masthead, two roomy columns, serif type."),
     Theme("market", "Market", "Categories in a sidebar beside a dense product list."),
 )}
 DEFAULT_THEME = "classic"

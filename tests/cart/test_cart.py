@@ -146,3 +146,17 @@ def test_shopping_pages_speak_the_store_locale(app: Flask, client: FlaskClient) 
     page = client.get("/shop/de/checkout").get_data(as_text=True)
     assert "Lieferadresse" in page and "Zahlungspflichtig bestellen" in page
     assert "Your cart" in client.get("/shop/cart").get_data(as_text=True)
+
+
+def test_oversized_ids_are_refused_not_a_server_error(app, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.checkout.helpers import csrf_from, shop
+
+    shop(app)
+    token = csrf_from(client, "/shop/account/login")
+    huge = "99999999999999999999999"
+    for path in ("/shop/cart/add", "/shop/account/wishlist/add", "/shop/account/reviews"):
+        response = client.post(path, data={"csrf_token": token, "product_id": huge,
+                                            "quantity": "1", "rating": "5", "body": "fine"})
+        assert response.status_code < 500, path
+    response = client.post(f"/shop/account/addresses/{huge}/delete", data={"csrf_token": token})
+    assert response.status_code in (303, 404)

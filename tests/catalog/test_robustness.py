@@ -48,3 +48,12 @@ def test_malformed_query_strings_never_500(client: FlaskClient, acme: Store) -> 
         elif status == 400:
             assert "Acme Outfitters" in page.get_data(as_text=True)  # the store's own 400
     assert wrong == []
+
+
+def test_query_keys_that_name_url_for_arguments_are_harmless(client, acme) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/acme/?endpoint=x", "/acme/c/shirts?endpoint=x&page=1",
+                 "/acme/p/red-tee?endpoint=x", "/acme/search?q=tee&endpoint=x",
+                 "/acme/de/?endpoint=x&_external=1&_scheme=javascript"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b"javascript:" not in response.data

@@ -42,10 +42,28 @@ def test_renders_subject_html_and_text() -> None:
     "{% extends 'base.html' %}",
     "{% include '/etc/passwd' %}",
     "{{ unclosed",
+    "{{ 'a' * (10 ** 9) }}",
+    "{{ (10 ** 9) * 'a' }}",
+    "{{ ['a'] * 1000000000 }}",
+    "{{ 2 ** 100000000 }}",
 ])
 def test_escape_attempts_fail_safely(hostile: str) -> None:
     with pytest.raises(EmailTemplateError):
         render_email(source(hostile), CONTEXT)
+
+
+def test_huge_repetition_is_refused_before_it_is_built() -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(EmailTemplateError):
+        render_email(source("{{ 'a' * (10 ** 9) }}"), CONTEXT)
+    assert time.monotonic() - started < 1  # not 19 s and 4 GB first
+
+
+def test_small_arithmetic_still_works() -> None:
+    rendered = render_email(source("{{ 2 ** 3 }} {{ 'ab' * 2 }} {{ 3 * 4 }}"), CONTEXT)
+    assert rendered.text == "8 abab 12"
 
 
 def test_a_template_that_loops_forever_is_stopped() -> None:

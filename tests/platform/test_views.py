@@ -111,3 +111,12 @@ def test_owner_still_sees_a_suspended_store(app: Flask, client: FlaskClient,
     rival = app.test_client()
     login(rival, "rival@example.com")
     assert rival.get("/mine/").status_code == 503
+
+
+def test_next_with_control_characters_is_refused(app: Flask, client: FlaskClient) -> None:
+    make_owner(app)
+    for target in ("/%09/evil.example", "/%0d%0aSet-Cookie:x=1", "https://evil.example/",
+                   "/\\evil.example"):
+        response = login(client, next_url=target)
+        assert response.headers["Location"] == "/platform/", target
+        client.post("/platform/logout", data={"csrf_token": token_from(client, "/platform/")})

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from storefront.tenancy.resolve import bump_store_version
 from tests.conftest import Databases, app_config, build_app, dispose
@@ -127,3 +126,41 @@ def test_an_order_drops_the_stores_cached_pages(databases: Databases, tmp_path: 
         assert b"Only 1 left" not in after.data and b"Out of stock" in after.data
     finally:
         dispose(app)
+
+
+def test_a_forged_host_header_never_reaches_other_visitors(databases: Databases,
+                                                           tmp_path: Path) -> None:
+    app = cached_app(databases, tmp_path)
+    try:
+        make_store(app, "acme")
+        client = app.test_client(use_cookies=False)
+        forged = client.get("/acme/", headers={"Host": "evil.example"})
+        assert b"http://evil.example/acme/" in forged.data
+        honest = client.get("/acme/")
+        assert b"evil.example" not in honest.data
+        assert honest.headers["X-Page-Cache"] == "miss"
+    finally:
+        dispose(app)
+
+
+def test_tracking_parameters_share_one_cached_page(databases: Databases, tmp_path: Path) -> None:
+    app = cached_app(databases, tmp_path)
+    try:
+        make_store(app, "acme")
+        client = app.test_client(use_cookies=False)
+        assert client.get("/acme/").headers["X-Page-Cache"] == "miss"
+        for query in ("?utm_source=a", "?fbclid=xyz", "?utm_campaign=b&gclid=c"):
+            assert client.get("/acme/" + query).headers["X-Page-Cache"] == "hit", query
+        assert "X-Page-Cache" not in client.get("/acme/?x=" + "a" * 600).headers
+    finally:
+        dispose(app)
+
+
+def test_unknown_slugs_are_not_kept_in_the_cache(app: Flask) -> None:
+    from storefront.extensions import cache
+
+    client = app.test_client()
+    for i in range(5):
+        assert client.get(f"/random-{i}/").status_code == 404
+    with app.app_context():
+        assert all(cache.get(f"store-slug:random-{i}") is None for i in range(5))

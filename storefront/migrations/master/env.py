@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from storefront.platform import models  # noqa: F401  (registers the tables)
 from storefront.extensions import MasterBase
+from storefront.platform import models  # noqa: F401  (registers the tables)
 
 target_metadata = MasterBase.metadata
 
