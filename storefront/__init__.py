@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from storefront.search import views as search_views
     from storefront.seo import head as seo_head
     from storefront.seo import views as seo_views
+    from storefront.tenancy import notices
     from storefront.tenancy import session as tenancy_session
     from storefront.tenancy.routing import init_app as init_storefront
     from storefront.themes import active as themes_active
@@ -47,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cache.init_app(app)
     csrf.init_app(app)
     tenancy_session.init_app(app)
+    notices.init_app(app)
     init_storefront(app, [catalog_views.bp, cms_views.bp, search_views.bp, seo_views.store_bp,
                           cart_views.bp, checkout_views.bp, account_views.bp])
     catalog_context.init_app(app)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from storefront.accounts.forms import (
@@ -38,6 +38,7 @@ from storefront.accounts.throttle import (
 from storefront.cart.views import no_store, shopper_locale
 from storefront.checkout.services import customer_orders
 from storefront.safe_redirect import local_path
+from storefront.tenancy.notices import notify
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -57,7 +58,7 @@ def signed_in(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_customer_id() is None:
-            flash("Please sign in first.", "error")
+            notify("Please sign in first.", "error")
             return redirect(url_for("store.account.login", next=request.full_path
                                     if request.method == "GET" else None), code=303)
         return view(*args, **kwargs)
@@ -80,7 +81,7 @@ def register() -> BaseResponse | tuple[str, int]:
             status, error = 409, str(exc)
         else:
             sign_in(customer.id)
-            flash("Welcome! Your account was created.", "success")
+            notify("Welcome! Your account was created.", "success")
             return redirect(url_for("store.account.orders"), code=303)
     elif form.is_submitted():
         status = 422
@@ -119,7 +120,7 @@ def login() -> BaseResponse | tuple[str, int]:
 def logout() -> BaseResponse:
     """Sign out of this store."""
     sign_out()
-    flash("You are signed out.", "success")
+    notify("You are signed out.", "success")
     return redirect(url_for("store.catalog.home"), code=303)
 
 
@@ -147,7 +148,7 @@ def address_book() -> BaseResponse | tuple[str, int]:
                   ("name", "line1", "line2", "city", "postal_code", "country", "phone")}
         fields["country"] = fields["country"].upper()
         add_address(tenant_session(), customer_id, form.kind.data or "shipping", fields)
-        flash("Address saved.", "success")
+        notify("Address saved.", "success")
         return redirect(url_for("store.account.address_book"), code=303)
     if form.is_submitted():
         status = 422
@@ -187,9 +188,9 @@ def wishlist_add() -> BaseResponse:
         try:
             add_to_wishlist(tenant_session(), current_customer_id() or 0,
                             form.product_id.data or 0)
-            flash("Added to your wishlist.", "success")
+            notify("Added to your wishlist.", "success")
         except AccountError as exc:
-            flash(str(exc), "error")
+            notify(str(exc), "error")
     return _back(form)
 
 
@@ -210,13 +211,13 @@ def review() -> BaseResponse:
     """Submit a review of a product; it waits for the store's approval."""
     form = ReviewForm()
     if not form.validate():
-        flash("Please give a rating from 1 to 5 and a few words.", "error")
+        notify("Please give a rating from 1 to 5 and a few words.", "error")
         return _back(form)
     try:
         submit_review(tenant_session(), current_customer_id() or 0, form.product_id.data or 0,
                       form.rating.data or 0, form.title.data, form.body.data or "")
     except AccountError as exc:
-        flash(str(exc), "error")
+        notify(str(exc), "error")
         return _back(form)
-    flash("Thank you! Your review will appear once the store has approved it.", "success")
+    notify("Thank you! Your review will appear once the store has approved it.", "success")
     return _back(form)

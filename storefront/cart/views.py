@@ -1,7 +1,7 @@
 """Cart pages: ``GET /<s>/cart`` and ``POST /<s>/cart/{add,update,remove,coupon}``."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -18,6 +18,7 @@ from storefront.cart.services import (
 from storefront.cart.storage import load_cart, save_cart, save_coupon, saved_coupon
 from storefront.models_base import utcnow
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.notices import notify
 from storefront.tenancy.page_cache import no_page_cache
 from storefront.tenancy.session import current_shop, tenant_session
 
@@ -45,7 +46,7 @@ def _to_cart() -> BaseResponse:
 
 
 def _form_errors(form: FlaskForm) -> None:
-    flash("Please choose a valid product and quantity.", "error")
+    notify("Please choose a valid product and quantity.", "error")
 
 
 @bp.get("/cart")
@@ -73,10 +74,10 @@ def add() -> BaseResponse:
                             form.quantity.data or 0, locale=shopper_locale(shop),
                             default_locale=shop.default_locale)
     except CartError as exc:
-        flash(str(exc), "error")
+        notify(str(exc), "error")
         return _to_cart()
     save_cart(lines)
-    flash("Added to your cart.", "success")
+    notify("Added to your cart.", "success")
     return _to_cart()
 
 
@@ -93,7 +94,7 @@ def update() -> BaseResponse:
                              form.quantity.data or 0, locale=shopper_locale(shop),
                              default_locale=shop.default_locale)
     except CartError as exc:
-        flash(str(exc), "error")
+        notify(str(exc), "error")
         return _to_cart()
     save_cart(lines)
     return _to_cart()
@@ -113,7 +114,7 @@ def apply_coupon() -> BaseResponse:
     """Apply a coupon code to the cart, if this cart may use it."""
     form = CouponForm()
     if not form.validate():
-        flash("Enter a coupon code.", "error")
+        notify("Enter a coupon code.", "error")
         return _to_cart()
     shop = current_shop()
     cart = price_cart(tenant_session(), load_cart(), locale=shopper_locale(shop),
@@ -122,10 +123,10 @@ def apply_coupon() -> BaseResponse:
         coupon = find_coupon(tenant_session(), form.code.data or "", cart.subtotal, utcnow(),
                              customer_id=current_customer_id())
     except CouponInvalid as exc:
-        flash(str(exc), "error")
+        notify(str(exc), "error")
         return _to_cart()
     save_coupon(coupon.code)
-    flash(f"Coupon {coupon.code} applied.", "success")
+    notify(f"Coupon {coupon.code} applied.", "success")
     return _to_cart()
 
 

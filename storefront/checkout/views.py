@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     after_this_request,
-    flash,
     g,
     redirect,
     render_template,
@@ -41,6 +40,7 @@ from storefront.checkout.settings import checkout_settings
 from storefront.extensions import db
 from storefront.models_base import utcnow
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.notices import notify
 from storefront.tenancy.page_cache import content_changed
 from storefront.tenancy.session import current_shop, tenant_session
 
@@ -75,7 +75,7 @@ def checkout() -> BaseResponse | tuple[str, int]:
     """The checkout form, with a fresh idempotency token."""
     shop = current_shop()
     if not load_cart():
-        flash("Your cart is empty.", "error")
+        notify("Your cart is empty.", "error")
         return redirect(url_for("store.cart.view"), code=303)
     form = _form(shop)
     # The browser's nonce must be in its session before the token is handed out: the key of a

@@ -160,3 +160,16 @@ def test_oversized_ids_are_refused_not_a_server_error(app, client) -> None:  # t
         assert response.status_code < 500, path
     response = client.post(f"/shop/account/addresses/{huge}/delete", data={"csrf_token": token})
     assert response.status_code in (303, 404)
+
+
+def test_messages_stay_in_their_store(app, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.checkout.helpers import add_to_cart, apply_coupon, shop
+
+    shop(app, "first")
+    shop(app, "second")
+    assert add_to_cart(client, "first", 1).status_code == 303
+    apply_coupon(client, "first", "SECRET-CODE-OF-FIRST")
+    other = client.get("/second/cart").get_data(as_text=True)
+    assert "SECRET-CODE-OF-FIRST" not in other and "Added to your cart" not in other
+    mine = client.get("/first/cart").get_data(as_text=True)
+    assert "SECRET-CODE-OF-FIRST" in mine
