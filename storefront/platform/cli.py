@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -257,10 +258,12 @@ def tenants_migrate(jobs: int) -> None:
 
 @tenants_cli.command("check")
 @click.option("--repair", is_flag=True, help="Finish or undo what an interrupted command left.")
+@click.option("--grace-minutes", default=10, show_default=True, type=click.IntRange(0),
+              help="A store provisioning for less than this is a create still running.")
 @operator_errors
-def tenants_check(repair: bool) -> None:
+def tenants_check(repair: bool, grace_minutes: int) -> None:
     """Find drift between master and the tenant DBs."""
-    findings = store_service().check(repair=repair)
+    findings = store_service().check(repair=repair, grace=timedelta(minutes=grace_minutes))
     for finding in findings:
         line = f"{finding.slug}: {finding.problem}"
         if finding.repaired:

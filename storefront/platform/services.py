@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -36,6 +36,7 @@ from storefront.platform.models import (
 )
 from storefront.tenancy import provisioning
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.provisioning import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +74,9 @@ class TenantStepFailed(PlatformError):
     """The tenant side of an operation failed; the message says what master looks like now."""
 
 
-def _reason(exc: BaseException) -> str:
-    """One line on why a database step failed, never including a connection URL."""
-    inner = getattr(exc, "orig", None) or exc
-    text = str(inner).strip().splitlines()[0] if str(inner).strip() else type(inner).__name__
-    return re.sub(r"\w+://\S+", "<url>", text)
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive (they are stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # -- users ---------------------------------------------------------------------------------
@@ -266,7 +265,8 @@ class StoreService:
             self.session.rollback()
             if self.session.scalar(select(Store.id).where(Store.slug == slug)):
                 raise Conflict(f"the slug {slug!r} is already taken") from None
-            raise PlatformError(f"the store could not be recorded: {_reason(exc)}") from exc
+            reason = describe_failure(exc)
+            raise PlatformError(f"the store could not be recorded: {reason}") from exc
         return store
 
     @staticmethod
@@ -302,13 +302,21 @@ class StoreService:
         """Saga step 4: the store goes live."""
         store.status = StoreStatus.ACTIVE
         store.is_active = True
-        self.session.commit()
+        try:
+            self.session.commit()
+        except SQLAlchemyError as exc:
+            self.session.rollback()
+            raise TenantStepFailed(
+                f"the tenant database of store {store.id} is ready but master could not mark "
+                f"it active ({describe_failure(exc)}); it stays in status provisioning (answers "
+                "404) until `storefront tenants check --repair` activates it"
+            ) from exc
         self.forget_slugs([store.slug])
         return store
 
     def _undo_create(self, store_id: uuid.UUID, url: str, managed: bool,
                      exc: Exception) -> None:
-        reason = _reason(exc)
+        reason = describe_failure(exc)
         try:
             self.session.rollback()
             for model in (CreditBalance, StoreDatabase):
@@ -378,7 +386,7 @@ class StoreService:
     def _undo_rename(self, store: Store, old: str, new: str,
                      reclaimed: tuple[uuid.UUID, datetime] | None, updated_at: datetime,
                      exc: Exception) -> None:
-        reason = _reason(exc)
+        reason = describe_failure(exc)
         store_id = store.id
         try:
             self.session.rollback()
@@ -436,7 +444,7 @@ class StoreService:
 
     def delete(self, slug: str) -> Store:
         """Soft-delete in master (410 at once), then remove the tenant's data."""
-        store = self.get(slug)
+        store = self._live(slug)  # a create still running would race the drop
         store.status = StoreStatus.SUSPENDED
         store.is_active = False
         store.deleted_at = datetime.now(UTC)
@@ -447,7 +455,8 @@ class StoreService:
         except Exception as exc:
             raise TenantStepFailed(
                 f"store {slug!r} is deleted (its URLs answer 410) but its tenant data could not "
-                f"be removed ({_reason(exc)}); `storefront tenants check --repair` will remove it"
+                f"be removed ({describe_failure(exc)}); `storefront tenants check --repair` "
+                "will remove it"
             ) from exc
         return store
 
@@ -483,10 +492,18 @@ class StoreService:
 
     # drift -----------------------------------------------------------------------------------
 
-    def check(self, repair: bool = False) -> list[CheckFinding]:
-        """Find (and with ``repair`` fix) disagreements between master and the tenant DBs."""
+    def check(self, repair: bool = False,
+              grace: timedelta = timedelta(minutes=10)) -> list[CheckFinding]:
+        """Find (and with ``repair`` fix) disagreements between master and the tenant DBs.
+
+        A store in ``provisioning`` for less than ``grace`` is a create still running, not drift.
+        """
         findings: list[CheckFinding] = []
+        started_before = datetime.now(UTC) - grace
         for store in self.session.scalars(select(Store).order_by(Store.slug)).all():
+            if store.status == StoreStatus.PROVISIONING and _aware(store.created_at) > \
+                    started_before:
+                continue
             finding = self._check_one(store, repair)
             if finding is not None:
                 findings.append(finding)
@@ -512,7 +529,7 @@ class StoreService:
                     finding.repaired = "tenant data removed"
                 except Exception as exc:
                     self.session.rollback()
-                    finding.repaired = f"not repaired: {_reason(exc)}"
+                    finding.repaired = f"not repaired: {describe_failure(exc)}"
             return finding
 
         tenant_slug, problem = self._read_tenant(store.id, url)
@@ -535,7 +552,7 @@ class StoreService:
                     self._write_tenant_slug(store.id, slug)
                     finding.repaired = f"tenant slug set to {slug!r}"
                 except Exception as exc:
-                    finding.repaired = f"not repaired: {_reason(exc)}"
+                    finding.repaired = f"not repaired: {describe_failure(exc)}"
             return finding
         return None
 
@@ -544,7 +561,7 @@ class StoreService:
         try:
             engine = provisioning.open_for_provisioning(url)
         except Exception as exc:
-            return None, f"tenant DB unusable: {_reason(exc)}"
+            return None, f"tenant DB unusable: {describe_failure(exc)}"
         try:
             with engine.connect() as connection:
                 slug = connection.execute(
@@ -554,7 +571,7 @@ class StoreService:
                 return None, "the tenant DB has no stores row for this store"
             return slug, None
         except SQLAlchemyError as exc:
-            return None, f"tenant DB unreachable or incomplete: {_reason(exc)}"
+            return None, f"tenant DB unreachable or incomplete: {describe_failure(exc)}"
         finally:
             engine.dispose()
 

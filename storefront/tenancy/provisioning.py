@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 import sqlite3
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,14 @@ from storefront.tenancy.models import TenantBase
 
 class ProvisioningError(Exception):
     """A tenant database could not be created, migrated or removed."""
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line on why a database step failed, never including a connection URL."""
+    inner = getattr(exc, "orig", None) or exc
+    text = str(inner).strip()
+    first = text.splitlines()[0] if text else type(inner).__name__
+    return re.sub(r"\w+://\S+", "<url>", first)
 
 
 def tenant_url_for(template: str, store_id: uuid.UUID) -> str:
@@ -121,7 +130,7 @@ def _migrate_url(target: tuple[str, str | Exception]) -> tuple[str, str | None]:
         finally:
             engine.dispose()
     except Exception as exc:  # one tenant's failure must not stop the others
-        return name, (str(getattr(exc, "orig", exc)).strip().splitlines() or [repr(exc)])[0]
+        return name, describe_failure(exc)
     return name, None
 
 

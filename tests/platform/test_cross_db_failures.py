@@ -118,9 +118,13 @@ def test_interrupted_create_is_finished_by_repair(app: Flask, runner: FlaskCliRu
         assert store.status == StoreStatus.PROVISIONING
     client = app.test_client()
     assert client.get("/halfway/").status_code == 404
-    found = runner.invoke(args=["tenants", "check"])
+    # Within the grace period it is a create still running: left alone.
+    running = runner.invoke(args=["tenants", "check", "--repair"])
+    assert running.exit_code == 0 and "halfway" not in running.output
+    assert client.get("/halfway/").status_code == 404
+    found = runner.invoke(args=["tenants", "check", "--grace-minutes", "0"])
     assert found.exit_code != 0 and "halfway: left in status provisioning" in found.output
-    repaired = runner.invoke(args=["tenants", "check", "--repair"])
+    repaired = runner.invoke(args=["tenants", "check", "--repair", "--grace-minutes", "0"])
     assert repaired.exit_code == 0, repaired.output
     assert "store activated" in repaired.output
     assert client.get("/halfway/").status_code == 200
@@ -138,7 +142,7 @@ def test_interrupted_create_without_tenant_is_undone_by_repair(app: Flask,
         url = databases.tenant_url(store_id)
         service.reserve(store_id, user.id, "crashed", url, managed=True)
         provisioning.create_database(url)  # created, never migrated
-    repaired = runner.invoke(args=["tenants", "check", "--repair"])
+    repaired = runner.invoke(args=["tenants", "check", "--repair", "--grace-minutes", "0"])
     assert repaired.exit_code == 0, repaired.output
     assert "the store was removed" in repaired.output
     assert snapshot(app, databases) == before
@@ -171,3 +175,14 @@ def test_slug_drift_from_a_half_rename_is_repaired(app: Flask, runner: FlaskCliR
         assert tenant_slug(engine, store.id) == "acme-new"
     finally:
         engine.dispose()
+
+
+def test_a_store_being_created_cannot_be_deleted(app: Flask, runner: FlaskCliRunner,
+                                                 databases: Databases) -> None:
+    user = make_owner(app)
+    with app.app_context():
+        store_id = uuid.uuid4()
+        store_service().reserve(store_id, user.id, "halfway", databases.tenant_url(store_id),
+                                managed=True)
+    result = runner.invoke(args=["stores", "delete", "halfway", "--yes"])
+    assert result.exit_code != 0 and "still being created" in result.output
