@@ -20,7 +20,8 @@ def add_validators(response: Response) -> Response:
     if "Cache-Control" not in response.headers:
         # Revalidate every time: the ETag makes that a cheap 304.
         response.headers["Cache-Control"] = "private, no-cache"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns it into a 304 in place when the ETag matches
+    return response
 
 
 # Per-shopper or duplicate pages: never indexed, whatever the page's own tags say.

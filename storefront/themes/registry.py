@@ -78,7 +78,7 @@ def read_settings(raw: dict[str, Any] | None) -> ThemeSettings:
         name=str(name),
         colours=tuple((k, v) for k, v in colours.items() if k in COLOUR_NAMES
                       and isinstance(v, str) and HEX_COLOUR.match(v)),
-        font=raw.get("font") if raw.get("font") in FONTS else "system",
+        font=str(raw["font"]) if raw.get("font") in FONTS else "system",
         logo_url=logo if isinstance(logo, str) and SAFE_URL.match(logo) else None,
         columns=columns if isinstance(columns, int) and 2 <= columns <= 5 else 4,
     )
