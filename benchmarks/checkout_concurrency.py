@@ -13,20 +13,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.fernet import Fernet  # noqa: E402
-from sqlalchemy import NullPool, create_engine, text  # noqa: E402
-
-from benchmarks.storefront_requests import pg_server  # noqa: E402
-from storefront import create_app  # noqa: E402
-from storefront.extensions import db  # noqa: E402
-from storefront.platform.cli import upgrade_master  # noqa: E402
+from benchmarks.instance import throwaway_instance  # noqa: E402
 from storefront.tenancy.models import Coupon, Order  # noqa: E402
 from tests.checkout.helpers import add_coupon, rows, stock  # noqa: E402
 from tests.checkout.races import one_of, prepare_shoppers, race  # noqa: E402
@@ -42,28 +34,8 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="sf-race-"))
-    prefix = f"sfr_{uuid.uuid4().hex[:8]}_"
-    admin = None
-    if args.sqlite:
-        master = f"sqlite:///{tmp / 'master.db'}"
-        template = f"sqlite:///{tmp / 'tenants' / '{store_id}.db'}"
-    else:
-        admin = create_engine(pg_server().replace("postgresql://", "postgresql+psycopg://", 1)
-                              + "/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE "{prefix}master"'))
-        master = f"{pg_server()}/{prefix}master"
-        template = f"{pg_server()}/{prefix}{{store_id}}"
-    app = create_app({
-        "INSTANCE_PATH": str(tmp / "instance"), "MASTER_DB_URL": master,
-        "TENANT_DB_URL_TEMPLATE": template, "ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "SECRET_KEY": "bench",
-    })
     broken = False
-    try:
-        with app.app_context():
-            upgrade_master()
+    with throwaway_instance(not args.sqlite) as app:
         print(f"backend: {'sqlite' if args.sqlite else 'postgresql'}; {args.shoppers} shoppers "
               f"per round; {args.rounds} rounds")
         for round_ in range(args.rounds):
@@ -97,16 +69,6 @@ def main() -> None:
                   f"{len(discounted)} discounted orders, used_count {coupon.used_count}; answers "
                   f"{dict(result.counts)}; refused by the conditional UPDATE {by_update}; "
                   f"{result.seconds * 1000:.0f} ms{'' if ok else '  <-- BROKEN'}")
-    finally:
-        app.extensions["tenant_connections"].dispose_all()
-        with app.app_context():
-            db.engine.dispose()
-        if admin is not None:
-            with admin.connect() as c:
-                for name in c.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                                      {"p": prefix + "%"}).scalars().all():
-                    c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            admin.dispose()
     if broken:
         raise SystemExit("an invariant broke")
 

@@ -1,6 +1,8 @@
 """Cart pages: ``GET /<s>/cart`` and ``POST /<s>/cart/{add,update,remove,coupon}``."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
@@ -64,39 +66,32 @@ def view() -> str:
 @bp.post("/cart/add")
 def add() -> BaseResponse:
     """Add a product (by id) to the cart."""
-    form = AddToCartForm()
-    if not form.validate():
-        _form_errors(form)
-        return _to_cart()
-    shop = current_shop()
-    try:
-        lines = add_to_cart(tenant_session(), load_cart(), form.product_id.data or 0,
-                            form.quantity.data or 0, locale=shopper_locale(shop),
-                            default_locale=shop.default_locale)
-    except CartError as exc:
-        notify(str(exc), "error")
-        return _to_cart()
-    save_cart(lines)
-    notify("Added to your cart.", "success")
-    return _to_cart()
+    return _change_line(AddToCartForm(), add_to_cart, "Added to your cart.")
 
 
 @bp.post("/cart/update")
 def update() -> BaseResponse:
     """Change a line's quantity (0 removes it)."""
-    form = UpdateLineForm()
+    return _change_line(UpdateLineForm(), set_quantity)
+
+
+def _change_line(form: AddToCartForm | UpdateLineForm, change: Any,
+                 success: str | None = None) -> BaseResponse:
+    """Validate the form, apply ``change`` (add or set) to the cart, say how it went."""
     if not form.validate():
         _form_errors(form)
         return _to_cart()
     shop = current_shop()
     try:
-        lines = set_quantity(tenant_session(), load_cart(), form.product_id.data or 0,
-                             form.quantity.data or 0, locale=shopper_locale(shop),
-                             default_locale=shop.default_locale)
+        lines = change(tenant_session(), load_cart(), form.product_id.data or 0,
+                       form.quantity.data or 0, locale=shopper_locale(shop),
+                       default_locale=shop.default_locale)
     except CartError as exc:
         notify(str(exc), "error")
         return _to_cart()
     save_cart(lines)
+    if success:
+        notify(success, "success")
     return _to_cart()
 
 
