@@ -65,4 +65,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     checkout.init_app(app)
     worker_cli.init_app(app)
+    if app.config["STOREFRONT_BASE_DOMAIN"]:
+        from storefront.tenancy.hosts import HostRouting
+
+        routed = HostRouting(app.wsgi_app, app.config["STOREFRONT_BASE_DOMAIN"])
+        app.wsgi_app = routed  # type: ignore[method-assign]
     return app

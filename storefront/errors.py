@@ -19,6 +19,7 @@ from storefront.tenancy.errors import (
     StoreSuspended,
     TenantUnavailable,
 )
+from storefront.tenancy.hosts import moved_host_url
 from storefront.tenancy.resolve import resolve_store
 from storefront.tenancy.session import current_shop, tenant_session
 
@@ -36,9 +37,11 @@ def _page(template: str, status: int, headers: dict[str, str] | None = None,
 def _store_moved(exc: StoreMoved) -> Any:
     # Keep the rest of the path and the query string; only the first segment changes.
     rest = request.path.split("/", 2)[2] if request.path.count("/") >= 2 else ""
+    # On an old store host (acme-old.shops.example) the new store host is the target.
     # request.path is decoded: quote it again (a %0A must not become a header line break,
     # a %25 must stay a %25).
-    target = f"/{exc.new_slug}/{quote(rest, safe=PATH_SAFE)}"
+    rest = quote(rest, safe=PATH_SAFE)
+    target = moved_host_url(request.environ, exc.new_slug, rest) or f"/{exc.new_slug}/{rest}"
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
     # 308 keeps the method of a form POST; a crawler's GET gets the permanent 301.
