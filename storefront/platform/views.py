@@ -149,11 +149,11 @@ def _store_row(store: Store, db_version: int) -> StoreRow:
     return row
 
 
-def _managed_store(slug: str) -> tuple[User, Store, int] | Any:
-    """The logged-in user and a store they manage, or the response that refuses it."""
+def _managed_store(slug: str) -> tuple[User, Store, int]:
+    """The logged-in user and a store they manage; anyone else is sent away (login or 404)."""
     user = current_user()
     if user is None:
-        return redirect(url_for("platform.login", next=request.path), code=303)
+        abort(redirect(url_for("platform.login", next=request.path), code=303))
     row = db.session.execute(
         select(Store, StoreDatabase.version)
         .join(StoreDatabase, StoreDatabase.store_id == Store.id)
@@ -167,10 +167,7 @@ def _managed_store(slug: str) -> tuple[User, Store, int] | Any:
 @bp.route("/stores/<slug>/theme", methods=["GET", "POST"])
 def theme(slug: str) -> Any:
     """Pick a theme and its settings; saving keeps a draft and opens the preview."""
-    found = _managed_store(slug)
-    if not isinstance(found, tuple):
-        return found
-    _user, store, version = found
+    _user, store, version = _managed_store(slug)
     form = ThemeForm()
     error, status = None, 200
     with tenant_session_for(store.id, version) as tenant:
@@ -197,10 +194,7 @@ def theme(slug: str) -> Any:
 @bp.post("/stores/<slug>/theme/publish")
 def publish_theme(slug: str) -> Any:
     """Publish the draft (as the previewed theme): what every shopper sees from now on."""
-    found = _managed_store(slug)
-    if not isinstance(found, tuple):
-        return found
-    _user, store, version = found
+    _user, store, version = _managed_store(slug)
     form = PublishThemeForm()
     if not form.validate_on_submit():
         abort(400, "The form expired; please go back and try again.")
