@@ -274,18 +274,19 @@ def _image(image: ProductImage, name: str) -> Image:
     return Image(image.url, image.alt or name, image.width, image.height)
 
 
-def _cards(session: Session, stmt: Select[Product, str], names: ProductNames) -> list[ProductCard]:
+def _card(product: Product, name: str, image: Image | None) -> ProductCard:
+    """A product card; an image without alt text is described by the product's name."""
+    if image is not None and not image.alt:
+        image = Image(image.url, name, image.width, image.height)
+    return ProductCard(product.id, product.slug, product.sku, name, product.price,
+                       product.sale_price, product.stock, image)
+
+
+def _cards(session: Session, stmt: Select[Product, str]) -> list[ProductCard]:
     """Run a ``select(Product, name)`` and attach each product's first image (one more query)."""
     rows = session.execute(stmt).all()
     images = _first_images(session, [row[0].id for row in rows])
-    cards = []
-    for product, name in rows:
-        image = images.get(product.id)
-        if image is not None and not image.alt:
-            image = Image(image.url, name, image.width, image.height)
-        cards.append(ProductCard(product.id, product.slug, product.sku, name, product.price,
-                                 product.sale_price, product.stock, image))
-    return cards
+    return [_card(product, name, images.get(product.id)) for product, name in rows]
 
 
 def _card_select(names: ProductNames) -> Select[Product, str]:
@@ -432,7 +433,7 @@ def paginate(session: Session, where: list[ColumnElement[bool]], query: ListingQ
     if total:
         items = _cards(session, names.join(select(Product, names.name)).where(*where)
                        .order_by(*(order or _order(query.sort, names)))
-                       .limit(page_size).offset((query.page - 1) * page_size), names)
+                       .limit(page_size).offset((query.page - 1) * page_size))
     return Paginated(items, query.page, page_size, total)
 
 
@@ -498,17 +499,11 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
     firsts: dict[int, Image] = {}
     for stored in all_images:
         firsts.setdefault(stored.product_id, _image(stored, ""))
-    related = []
-    for other, other_name in related_rows:
-        first = firsts.get(other.id)
-        if first is not None and not first.alt:
-            first = Image(first.url, other_name, first.width, first.height)
-        related.append(ProductCard(other.id, other.slug, other.sku, other_name, other.price,
-                                   other.sale_price, other.stock, first))
+    related = [_card(other, other_name, firsts.get(other.id))
+               for other, other_name in related_rows]
 
     category = tree.by_id.get(product.category_id) if product.category_id else None
-    card = ProductCard(product.id, product.slug, product.sku, name, product.price,
-                       product.sale_price, product.stock, own[0] if own else None)
+    card = _card(product, name, own[0] if own else None)
     return ProductPage(
         product=card, description=description, images=own, attributes=list(lines.values()),
         breadcrumb=tree.path(category) if category else [], reviews=reviews,
@@ -531,22 +526,8 @@ def home_page(session: Session, *, locale: str, default_locale: str, limit: int 
     ).all()
     images = _first_images(session, sorted({r[0].id for r in [*featured, *newest]}))
 
-    def card(product: Product, name: str) -> ProductCard:
-        image = images.get(product.id)
-        if image is not None and not image.alt:
-            image = Image(image.url, name, image.width, image.height)
-        return ProductCard(product.id, product.slug, product.sku, name, product.price,
-                           product.sale_price, product.stock, image)
-
-    return HomePage([card(*r) for r in featured], [card(*r) for r in newest])
-
-
-def product_cards(session: Session, locale: str, default_locale: str,
-                  limit: int = 48) -> list[ProductCard]:
-    """Active products (featured first) with their name in ``locale``; two statements."""
-    names = ProductNames(locale, default_locale)
-    return _cards(session, _card_select(names)
-                  .order_by(Product.is_featured.desc(), Product.id).limit(limit), names)
+    return HomePage([_card(p, name, images.get(p.id)) for p, name in featured],
+                    [_card(p, name, images.get(p.id)) for p, name in newest])
 
 
 def page_size_setting(settings: dict[str, Any] | None) -> int:

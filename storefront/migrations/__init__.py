@@ -5,8 +5,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 HERE = Path(__file__).resolve().parent
@@ -26,13 +24,3 @@ def upgrade(engine: Engine, script_dir: Path, revision: str = "head") -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The schema version recorded in the database (None when it has none)."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
-def head_revision(script_dir: Path) -> str | None:
-    return ScriptDirectory.from_config(_config(script_dir)).get_current_head()

@@ -109,12 +109,6 @@ class ConnectionManager:
                 self._retire(evicted)
             return engine
 
-    def forget(self, store_id: uuid.UUID) -> None:
-        """Drop every engine of this store (its DB was dropped or moved)."""
-        with self._lock:
-            for key in [k for k in self._engines if k[0] == store_id]:
-                self._retire(self._engines.pop(key))
-
     def dispose_all(self) -> None:
         with self._lock:
             for engine in [*self._engines.values(), *self._retiring]:
