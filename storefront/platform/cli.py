@@ -122,7 +122,8 @@ def stores_create(owner_email: str, slug: str, name: str, db_url: str | None, cu
 def stores_list() -> None:
     """List every store with its state and owner."""
     for info in store_service().all_stores():
-        click.echo(f"{info.store.slug:30} {info.state:13} {info.owner_email:30} {info.store.id}")
+        store = info.store
+        click.echo(f"{store.slug:30} {store.state:13} {info.owner_email:30} {store.id}")
 
 
 @stores_cli.command("show")
@@ -135,7 +136,7 @@ def stores_show(slug: str) -> None:
     store = info.store
     click.echo(f"slug:       {store.slug}")
     click.echo(f"id:         {store.id}")
-    click.echo(f"state:      {info.state}")
+    click.echo(f"state:      {info.store.state}")
     click.echo(f"owner:      {info.owner_email}")
     click.echo(f"old slugs:  {', '.join(info.old_slugs) or '-'}")
     click.echo(f"database:   {'platform-managed' if info.managed_db else 'brought by owner'}"

@@ -61,6 +61,15 @@ class Store(UUIDPrimaryKey, Timestamps, MasterBase):
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    @property
+    def state(self) -> str:
+        """What an operator calls it: provisioning, active, inactive, suspended or deleted."""
+        if self.deleted_at is not None:
+            return "deleted"
+        if self.status == StoreStatus.ACTIVE and not self.is_active:
+            return "inactive"
+        return self.status.value
+
 
 class StoreSlugHistory(UUIDPrimaryKey, MasterBase):
     """A slug a store used to have; requests for it are redirected to the current one."""

@@ -79,6 +79,16 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def load_tenant_url(session: Session, fernet: MultiFernet, store_id: uuid.UUID) -> str:
+    """The decrypted URL of a store's tenant DB (CredentialError if none or unreadable)."""
+    encrypted = session.scalar(
+        select(StoreDatabase.encrypted_url).where(StoreDatabase.store_id == store_id)
+    )
+    if encrypted is None:
+        raise CredentialError(f"store {store_id} has no tenant database on record")
+    return decrypt(fernet, encrypted)
+
+
 # -- users ---------------------------------------------------------------------------------
 
 
@@ -138,14 +148,6 @@ class StoreInfo:
     old_slugs: list[str] = field(default_factory=list)
     balance: Decimal = Decimal("0")
 
-    @property
-    def state(self) -> str:
-        if self.store.deleted_at is not None:
-            return "deleted"
-        if self.store.status == StoreStatus.ACTIVE and not self.store.is_active:
-            return "inactive"
-        return self.store.status.value
-
 
 @dataclass
 class CheckFinding:
@@ -175,10 +177,7 @@ class StoreService:
         return store
 
     def tenant_url(self, store_id: uuid.UUID) -> str:
-        row = self.session.get(StoreDatabase, store_id)
-        if row is None:
-            raise NotFound(f"store {store_id} has no tenant database on record")
-        return decrypt(self.fernet, row.encrypted_url)
+        return load_tenant_url(self.session, self.fernet, store_id)
 
     def info(self, store: Store) -> StoreInfo:
         owner = self.session.get(User, store.user_id)

@@ -11,7 +11,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     g,
     redirect,
     render_template,
@@ -20,14 +19,13 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.extensions import db
 from storefront.platform.auth import LoginThrottled, authenticate, can_manage
-from storefront.platform.crypto import CredentialError
 from storefront.platform.forms import LoginForm, LogoutForm, PublishThemeForm, ThemeForm
-from storefront.platform.models import Store, StoreDatabase, User, UserRole
+from storefront.platform.models import Store, StoreDatabase, StoreStatus, User, UserRole
 from storefront.safe_redirect import local_path
+from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.resolve import bump_store_version
 from storefront.tenancy.session import tenant_session_for
@@ -126,26 +124,24 @@ def stores() -> Any:
 
 
 def _store_row(store: Store, db_version: int) -> StoreRow:
-    state = store.status.value if store.is_active or store.status.value != "active" else "inactive"
-    row = StoreRow(store.slug, state, None, None, None)
-    if store.status.value == "provisioning":
+    row = StoreRow(store.slug, store.state, None, None, None)
+    if store.status == StoreStatus.PROVISIONING:
         return row
     try:
-        engine = current_app.extensions["tenant_connections"].engine_for(store.id, db_version)
-        with engine.connect() as connection:
-            tenant = connection.execute(
+        with tenant_session_for(store.id, db_version) as tenant:
+            found = tenant.execute(
                 select(TenantStore.name, TenantStore.theme).where(TenantStore.id == store.id)
             ).first()
-        if tenant is None:
-            row.problem = "its database has no store row"
-        else:
-            row.name = tenant.name
-            row.theme = (tenant.theme or {}).get("name") or "default"
-    except (SQLAlchemyError, CredentialError, OSError) as exc:
+    except TenantUnavailable:
         # One unreachable tenant must not break the list.
-        log.warning("store %s: tenant DB unreachable for the platform list: %s", store.id,
-                    type(exc).__name__)
+        log.warning("store %s: tenant DB unreachable for the platform list", store.id)
         row.problem = "its database cannot be reached right now"
+        return row
+    if found is None:
+        row.problem = "its database has no store row"
+    else:
+        row.name = found.name
+        row.theme = (found.theme or {}).get("name") or "default"
     return row
 
 

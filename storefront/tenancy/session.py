@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storefront.extensions import db
-from storefront.platform.crypto import CredentialError, decrypt, fernet_from_config
-from storefront.platform.models import StoreDatabase
+from storefront.platform.crypto import CredentialError, fernet_from_config
+from storefront.platform.services import load_tenant_url
 from storefront.tenancy.connections import ConnectionManager
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
@@ -56,12 +55,7 @@ def close_tenant_session(_exc: BaseException | None = None) -> None:
 
 
 def _load_tenant_url(store_id: uuid.UUID) -> str:
-    encrypted = db.session.scalar(
-        select(StoreDatabase.encrypted_url).where(StoreDatabase.store_id == store_id)
-    )
-    if encrypted is None:
-        raise CredentialError(f"store {store_id} has no tenant database on record")
-    return decrypt(current_app.extensions["storefront_fernet"], encrypted)
+    return load_tenant_url(db.session(), current_app.extensions["storefront_fernet"], store_id)
 
 
 def init_app(app: Flask) -> None:
