@@ -1,7 +1,6 @@
 """A throw-away storefront instance for benchmarks: its own master, tenants and cache."""
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -16,14 +15,7 @@ from sqlalchemy import NullPool, create_engine, text
 from storefront import create_app
 from storefront.extensions import db
 from storefront.platform.cli import upgrade_master
-
-
-def pg_server() -> str:
-    """The PostgreSQL server (no database part), as the tests find it."""
-    return os.environ.get("TEST_PG_URL") or (
-        f"postgresql://{os.environ.get('PGUSER', 'postgres')}@"
-        f"{os.environ.get('PGHOST', '127.0.0.1')}:{os.environ.get('PGPORT', '5432')}"
-    )
+from tests.pg import pg_server_url
 
 
 @contextmanager
@@ -33,11 +25,12 @@ def throwaway_instance(postgres: bool, **config: Any) -> Iterator[Flask]:
     prefix = f"sfb_{uuid.uuid4().hex[:8]}_"
     admin = None
     if postgres:
-        admin = create_engine(pg_server().replace("postgresql://", "postgresql+psycopg://", 1)
+        admin = create_engine(pg_server_url().replace("postgresql://", "postgresql+psycopg://", 1)
                               + "/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
         with admin.connect() as c:
             c.execute(text(f'CREATE DATABASE "{prefix}master"'))
-        master, template = f"{pg_server()}/{prefix}master", f"{pg_server()}/{prefix}{{store_id}}"
+        server = pg_server_url()
+        master, template = f"{server}/{prefix}master", f"{server}/{prefix}{{store_id}}"
     else:
         master = f"sqlite:///{tmp / 'master.db'}"
         template = f"sqlite:///{tmp / 'tenants' / '{store_id}.db'}"

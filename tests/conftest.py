@@ -22,6 +22,8 @@ from sqlalchemy import NullPool, create_engine, text
 from sqlalchemy.engine import make_url
 
 from storefront import create_app
+from storefront.tenancy.provisioning import tenant_url_for
+from tests.pg import pg_server_url
 
 # The machine's own settings must not leak into tests.
 for _name in ("MASTER_DB_URL", "TENANT_DB_URL_TEMPLATE", "ENCRYPTION_KEY", "SECRET_KEY",
@@ -30,18 +32,6 @@ for _name in ("MASTER_DB_URL", "TENANT_DB_URL_TEMPLATE", "ENCRYPTION_KEY", "SECR
     os.environ.pop(_name, None)
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-def pg_server_url() -> str:
-    """The PostgreSQL server tests create their databases on (no database part)."""
-    if os.environ.get("TEST_PG_URL"):
-        return os.environ["TEST_PG_URL"].rstrip("/")
-    user = os.environ.get("PGUSER", "postgres")
-    password = os.environ.get("PGPASSWORD")
-    auth = f"{user}:{password}" if password else user
-    host = os.environ.get("PGHOST", "127.0.0.1")
-    port = os.environ.get("PGPORT", "5432")
-    return f"postgresql://{auth}@{host}:{port}"
 
 
 def pg_admin_engine():  # type: ignore[no-untyped-def]
@@ -95,7 +85,7 @@ class Databases:
     folder: Path | None = None
 
     def tenant_url(self, store_id: uuid.UUID) -> str:
-        return self.tenant_template.replace("{store_id}", store_id.hex)
+        return tenant_url_for(self.tenant_template, store_id)
 
     def tenant_databases(self) -> set[str]:
         """Names of the tenant DBs that exist right now."""
