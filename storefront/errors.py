@@ -20,7 +20,7 @@ from storefront.tenancy.errors import (
     TenantUnavailable,
 )
 from storefront.tenancy.hosts import moved_host_url
-from storefront.tenancy.resolve import resolve_store
+from storefront.tenancy.routing import resolve_request_store
 from storefront.tenancy.session import current_shop, tenant_session
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def _not_found() -> Any:
         if not first or first in ("static", "platform"):
             return _store_not_found(None)
         try:
-            g.store = resolve_store(first, ttl=current_app.config["STORE_CACHE_TTL"])
+            resolve_request_store(first)
         except tuple(STORE_ERRORS) as exc:
             return STORE_ERRORS[type(exc)](exc)
     moved = _moved_page()

@@ -9,20 +9,25 @@ from flask import Blueprint, Flask, Response, current_app, g, session
 from storefront import i18n
 from storefront.seo import http as seo_http
 from storefront.tenancy import page_cache
-from storefront.tenancy.resolve import bump_store_version, resolve_store
+from storefront.tenancy.resolve import ResolvedStore, bump_store_version, resolve_store
 from storefront.themes.active import preview_headers
 
 
-def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    slug = (values or {}).pop("store_slug", None)
-    if slug is None:
-        return
+def resolve_request_store(slug: str) -> ResolvedStore:
+    """Resolve this request's store into ``g.store`` (its logged-in owner passes the gate)."""
     user_id = session.get("platform_user_id")
     g.store = resolve_store(
         slug,
         ttl=current_app.config["STORE_CACHE_TTL"],
         owner_id=uuid.UUID(user_id) if user_id else None,
     )
+    return g.store  # type: ignore[no-any-return]
+
+
+def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    slug = (values or {}).pop("store_slug", None)
+    if slug is not None:
+        resolve_request_store(slug)
 
 
 def _add_slug(_endpoint: str, values: dict[str, Any]) -> None:

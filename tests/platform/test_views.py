@@ -107,6 +107,7 @@ def test_owner_still_sees_a_suspended_store(app: Flask, client: FlaskClient,
     assert client.get("/mine/").status_code == 503
     login(client)
     assert client.get("/mine/").status_code == 200
+    assert client.get("/mine/no-such-page").status_code == 404  # the store's own 404, not 503
     rival = app.test_client()
     login(rival, "rival@example.com")
     assert rival.get("/mine/").status_code == 503
