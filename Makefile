@@ -28,6 +28,8 @@ serve: $(VENV)/.installed
 	$(BIN)/storefront serve --port $(PORT)
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check storefront tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 benchmark: $(VENV)/.installed-test

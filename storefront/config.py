@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ class ConfigurationError(RuntimeError):
     """The environment does not describe a server that may start."""
 
 
-def _generated_secret(instance: Path, name: str, make: Any) -> str:
+def _generated_secret(instance: Path, name: str, make: Callable[[], str]) -> str:
     """Read a development secret from the instance folder, creating it once (with a warning)."""
     path = instance / name
     if path.exists():

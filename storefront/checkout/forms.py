@@ -41,7 +41,7 @@ class CheckoutForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The shipping address is required; the billing one only when it differs."""
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         required = [self.shipping] if self.billing_same.data else [self.shipping, self.billing]
         for address in required:
             for name in REQUIRED_ADDRESS_FIELDS:

@@ -91,7 +91,7 @@ def checkout() -> BaseResponse | tuple[str, int]:
         if profile is not None:
             form.email.data = profile.email
             if profile.address is not None:
-                for field in form.shipping.form:  # type: ignore[attr-defined]
+                for field in form.shipping.form:
                     field.data = profile.address.get(field.short_name, "")
     return _render(shop, form)
 
@@ -113,9 +113,9 @@ def submit() -> BaseResponse | tuple[str, int]:
         return _render(shop, form, 422, "Please correct the marked fields.")
     details = CheckoutDetails(
         email=form.email.data or "",
-        shipping_address=form.shipping.form.as_dict(),  # type: ignore[attr-defined]
+        shipping_address=form.shipping.form.as_dict(),
         billing_address=(form.shipping if form.billing_same.data
-                         else form.billing).form.as_dict(),  # type: ignore[attr-defined]
+                         else form.billing).form.as_dict(),
         shipping_method=form.shipping_method.data or "",
         payment_method=form.payment_method.data or "",
         idempotency_key=idempotency_key(browser_nonce(), form.token.data or ""),

@@ -21,7 +21,7 @@ def pop_notices() -> list[tuple[str, str]]:
     """This store's pending messages, (category, message), removed as they are shown."""
     if g.get("store") is None or _key() not in session:
         return []
-    return [tuple(item) for item in session.pop(_key())]  # type: ignore[misc]
+    return [tuple(item) for item in session.pop(_key())]
 
 
 def init_app(app: Flask) -> None:

@@ -74,7 +74,7 @@ def _lookup(slug: str) -> dict[str, Any]:
 def lookup_store(slug: str, ttl: int = 300) -> dict[str, Any]:
     """The cached master view of a slug (master is read only on a miss)."""
     key = _key(slug)
-    entry = cache.get(key)
+    entry: dict[str, Any] | None = cache.get(key)
     if entry is None:
         entry = _lookup(slug)
         # Only slugs that exist (or did) are kept: random paths must not fill the cache.
