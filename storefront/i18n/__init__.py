@@ -39,10 +39,21 @@ def current_locale() -> str:
 
 
 def _take_locale(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Validate the URL's locale against the store's locales (after the store is resolved)."""
+    """Take the URL's locale segment off the view's arguments; ``_check_locale`` judges it."""
     if values is None or "locale" not in values:
         return
-    locale = values.pop("locale")
+    g.requested_locale = values.pop("locale")
+
+
+def _check_locale() -> None:
+    """Validate the URL's locale against the store's locales.
+
+    A ``before_request`` hook that runs after the page cache's: a stored page was rendered with
+    this very path under the store's current version, so a cache hit needs no tenant query.
+    """
+    locale = g.pop("requested_locale", None)
+    if locale is None:
+        return
     from storefront.tenancy.session import current_shop
 
     shop = current_shop()
@@ -69,6 +80,7 @@ def _add_locale(_endpoint: str, values: dict[str, Any]) -> None:
 def init_store_blueprint(store_bp: Blueprint) -> None:
     """Teach the parent store blueprint to read and keep the locale segment."""
     store_bp.url_value_preprocessor(_take_locale)
+    store_bp.before_request(_check_locale)
     store_bp.url_defaults(_add_locale)
 
 

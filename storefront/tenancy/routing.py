@@ -55,7 +55,8 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     page_cache.init_store_blueprint(store_bp)
     store_bp.after_request(_commit)  # a page is cached only once its writes committed
     store_bp.after_request(preview_headers)  # first: marks a preview before anything stores it
-    i18n.init_store_blueprint(store_bp)  # after _resolve: the locale is checked against the store
+    # After the page cache's hook: the locale is checked against the store only on a miss.
+    i18n.init_store_blueprint(store_bp)
     for bp in blueprints:
         store_bp.register_blueprint(bp)
     app.register_blueprint(store_bp, url_prefix="/<store_slug>")

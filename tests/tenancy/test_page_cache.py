@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from storefront.tenancy import provisioning
 from storefront.tenancy.resolve import bump_store_version
 from tests.catalog.catalogs import ACME, import_document, make_acme
 from tests.catalog.html import links, product_names
@@ -193,3 +194,20 @@ def test_repeated_parameters_are_keyed_as_the_view_reads_them(app: Flask) -> Non
         body = client.get(f"/acme/c/shirts?{query}").get_data(as_text=True)
         assert f"Page 1 of {pages}" in body, query
 
+
+def test_a_cached_page_in_another_locale_needs_no_tenant_db(app: Flask,
+                                                            databases: Databases) -> None:
+    store = make_acme(app)
+    client = app.test_client(use_cookies=False)
+    pages = ("/acme/de/", "/acme/de/pages/about", "/acme/de/c/shirts?colour=blue")
+    stored = {path: client.get(path).data for path in pages}
+    provisioning.drop_database(databases.tenant_url(store.id))
+    connections = app.extensions["tenant_connections"]
+    connections.dispose_all()
+    for path in pages:
+        response = client.get(path)
+        assert (response.status_code, response.headers["X-Page-Cache"]) == (200, "hit"), path
+        assert response.data == stored[path]
+    assert len(connections) == 0  # not even an engine was made for the store's DB
+    # The DB really is down: a page that is not stored cannot be rendered.
+    assert client.get("/acme/de/c/jackets").status_code == 503
