@@ -41,7 +41,9 @@ def _commit(response: Response) -> Response:
     if tenant is not None and response.status_code < 400:
         tenant.commit()
         if g.get("content_changed"):
-            bump_store_version(g.store.id)
+            # A shopper's write (an order's stock) changes pages, never the store's settings:
+            # what is built from settings alone (its robots.txt rules) stays cached.
+            bump_store_version(g.store.id, settings_changed=False)
     return response
 
 
