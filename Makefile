@@ -32,7 +32,7 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile $(LOCK_OPTS) -o requirements/app.lock pyproject.toml
 
 demo: $(VENV)/.installed
-	$(BIN)/storefront demo
+	$(BIN)/storefront demo --port $(PORT)
 	$(BIN)/storefront serve --port $(PORT)
 
 serve: $(VENV)/.installed

@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from storefront.checkout import views as checkout_views
     from storefront.cms import views as cms_views
     from storefront.extensions import cache, csrf, db
+    from storefront.landing import views as landing_views
     from storefront.platform import cli as platform_cli
     from storefront.platform import views as platform_views
     from storefront.platform import worker_cli
@@ -50,7 +51,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     tenancy_session.init_app(app)
     notices.init_app(app)
     init_storefront(app, [catalog_views.bp, cms_views.bp, search_views.bp, seo_views.store_bp,
-                          cart_views.bp, checkout_views.bp, account_views.bp])
+                          cart_views.bp, checkout_views.bp, account_views.bp,
+                          landing_views.store_bp])
     catalog_context.init_app(app)
     catalog_cli.init_app(app)
     health.init_app(app)
@@ -58,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     platform_cli.init_app(app)
     platform_views.init_app(app)
+    landing_views.init_app(app)
     seo_views.init_app(app)
     seo_head.init_app(app)
     themes_active.init_app(app)
@@ -70,11 +73,4 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         routed = HostRouting(app.wsgi_app, app.config["STOREFRONT_BASE_DOMAIN"])
         app.wsgi_app = routed  # type: ignore[method-assign]
-    if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        # Around host routing, so a forwarded Host is routed like a direct one.
-        hops = app.config["TRUSTED_PROXIES"]
-        fixed = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-        app.wsgi_app = fixed  # type: ignore[method-assign]
     return app

@@ -24,8 +24,9 @@ DEMO_STORES: list[dict[str, Any]] = [
 ]
 
 
-def build_demo(stores: StoreService, echo: Callable[[str], None]) -> None:
-    """Create what is missing of the demo; running it twice changes nothing."""
+def build_demo(stores: StoreService, echo: Callable[[str], None],
+               base_url: str = "http://127.0.0.1:8000") -> None:
+    """Create what is missing of the demo, then print where ``base_url`` serves it; idempotent."""
     # Imported here so `python -m storefront.demo.catalogs` does not import itself twice.
     from storefront.demo.catalogs import CATALOGS
 
@@ -44,5 +45,6 @@ def build_demo(stores: StoreService, echo: Callable[[str], None]) -> None:
             import_into(stores.tenant_url(store.id), store.id, CATALOGS[spec["slug"]]())
             seed_checkout_demo_at(stores.tenant_url(store.id), store.id)  # coupons, e-mails
     echo(f"demo owner: {DEMO_EMAIL} / password: {DEMO_PASSWORD}")
+    echo(f"  sign in at {base_url}/platform/login")
     for spec in DEMO_STORES:
-        echo(f"  http://127.0.0.1:8000/{spec['slug']}/")
+        echo(f"  {base_url}/{spec['slug']}/")

@@ -15,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.extensions import db
 from storefront.migrations import MASTER, upgrade
-from storefront.platform.auth import end_sessions
 from storefront.platform.crypto import CredentialError, decrypt
 from storefront.platform.models import Store, StoreDatabase
 from storefront.platform.services import (
@@ -23,7 +22,6 @@ from storefront.platform.services import (
     PlatformError,
     StoreService,
     create_user,
-    user_by_email,
 )
 from storefront.tenancy import provisioning
 from storefront.tenancy.resolve import forget_slugs
@@ -93,16 +91,6 @@ def users_create(email: str, password_stdin: bool, role: str) -> None:
     password = sys.stdin.readline().rstrip("\r\n")
     user = create_user(db.session(), email, password, role)
     click.echo(f"created user {user.email} ({user.role.value}) {user.id}")
-
-
-@users_cli.command("signout")
-@click.argument("email")
-@operator_errors
-def users_signout(email: str) -> None:
-    """Sign an agency user out everywhere: every session issued so far ends at once."""
-    user = user_by_email(db.session(), email)
-    end_sessions(db.session(), user.id)
-    click.echo(f"signed out every session of {user.email}")
 
 
 # -- stores ----------------------------------------------------------------------------------
@@ -315,19 +303,23 @@ def serve(port: int, host: str) -> None:
     # Not app.run(): Flask ignores it inside its own CLI (FLASK_RUN_FROM_CLI), and returns at once.
     from werkzeug.serving import run_simple
 
+    click.echo(f"storefront: serving http://{host}:{port}/ (press Ctrl+C to stop)")
     run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
                threaded=True, use_reloader=False, use_debugger=False)
 
 
 @click.command("demo")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port `storefront serve` will listen on, for the printed URLs.")
+@click.option("--host", default="127.0.0.1", show_default=True)
 @with_appcontext
 @operator_errors
-def demo() -> None:
+def demo(port: int, host: str) -> None:
     """Master schema, a demo owner and demo stores with a catalog; prints URLs and login."""
     from storefront.demo import build_demo
 
     upgrade_master()
-    build_demo(store_service(), click.echo)
+    build_demo(store_service(), click.echo, base_url=f"http://{host}:{port}")
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,45 +21,40 @@ from flask import (
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.logins.throttle import LoginThrottled
-from storefront.platform.auth import (
-    GENERATION_KEY,
-    WrongPassword,
-    authenticate,
-    can_manage,
-    change_password,
-    end_sessions,
-    session_is_current,
-    session_user_id,
-    start_session,
-)
-from storefront.platform.forms import (
-    LoginForm,
-    LogoutForm,
-    PasswordForm,
-    PublishThemeForm,
-    ThemeForm,
-)
+from storefront.platform.auth import LoginThrottled, authenticate, can_manage
+from storefront.platform.forms import LoginForm, LogoutForm, PublishThemeForm, ThemeForm
 from storefront.platform.models import Store, StoreDatabase, StoreStatus, User, UserRole
-from storefront.platform.services import InvalidInput
 from storefront.safe_redirect import local_path
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.notices import notify
 from storefront.tenancy.resolve import bump_store_version
 from storefront.tenancy.session import tenant_session_for
 from storefront.themes import services as theme_services
-from storefront.themes.registry import FONTS, THEMES, ThemeSettingsError, clean_settings
+from storefront.themes.registry import (
+    FONTS,
+    THEMES,
+    ThemeSettings,
+    ThemeSettingsError,
+    clean_settings,
+    read_settings,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 
 
 def current_user() -> User | None:
-    """The logged-in agency user of this request, if any (a login since ended counts for none)."""
+    """The logged-in agency user of this request, if any."""
     if "platform_user" not in g:
-        user_id = session_user_id()
-        user = db.session.get(User, user_id) if user_id is not None else None
-        g.platform_user = user if user is not None and session_is_current(user) else None
+        raw = session.get("platform_user_id")
+        user = None
+        if raw:
+            try:
+                user = db.session.get(User, uuid.UUID(raw))
+            except ValueError:
+                user = None
+        g.platform_user = user
     user_: User | None = g.platform_user
     return user_
 
@@ -75,23 +71,25 @@ def login() -> Any:
     """Log an agency user in; a new session, so nothing from before login carries over."""
     form = LoginForm()
     error = None
-    status, headers = 200, {}
+    status = 200
     if form.validate_on_submit():
         try:
             user = authenticate(db.session(), form.email.data or "", form.password.data or "",
-                                request.remote_addr or "unknown")
-        except LoginThrottled as exc:
-            user, status, error = None, 429, str(exc)
-            headers["Retry-After"] = str(exc.retry_after)
+                                request.remote_addr)
+        except LoginThrottled:
+            user, status = None, 429
+            error = "Too many failed attempts. Please wait a few minutes and try again."
         if user is not None:
-            start_session(user)
+            session.clear()  # avoid session fixation: nothing of the anonymous session survives
+            session["platform_user_id"] = str(user.id)
+            session.permanent = True
             return redirect(_safe_next(request.args.get("next")), code=303)
         if error is None:
             error, status = "Wrong e-mail or password.", 401
     elif request.method == "POST":
         status = 400
         error = "Please fill in your e-mail and password."
-    return render_template("platform/login.html", form=form, error=error), status, headers
+    return render_template("platform/login.html", form=form, error=error), status
 
 
 def _safe_next(target: str | None) -> str:
@@ -101,56 +99,10 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/logout")
 def logout() -> Any:
-    """Sign out: this session and every other one of the user end (a copied cookie included)."""
     form = LogoutForm()
     if form.validate_on_submit():
-        user = current_user()
-        if user is not None:
-            end_sessions(db.session(), user.id)
         session.clear()
     return redirect(url_for("platform.login"), code=303)
-
-
-@bp.post("/sign-out-everywhere")
-def sign_out_everywhere() -> Any:
-    """End every session of the signed-in user, on every device, this one included."""
-    form = LogoutForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired; please go back and try again.")
-    user = current_user()
-    if user is not None:
-        end_sessions(db.session(), user.id)
-    session.clear()
-    return redirect(url_for("platform.login"), code=303)
-
-
-@bp.route("/password", methods=["GET", "POST"])
-def password() -> Any:
-    """Change one's password: every other session ends, this one stays signed in."""
-    user = current_user()
-    if user is None:
-        return redirect(url_for("platform.login", next=request.path), code=303)
-    form = PasswordForm()
-    error, done, status, headers = None, False, 200, {}
-    if form.validate_on_submit():
-        try:
-            generation = change_password(db.session(), user, form.current_password.data or "",
-                                         form.new_password.data or "",
-                                         request.remote_addr or "unknown")
-        except LoginThrottled as exc:
-            error, status = str(exc), 429
-            headers["Retry-After"] = str(exc.retry_after)
-        except (WrongPassword, InvalidInput) as exc:
-            error, status = str(exc), 422
-        else:
-            session[GENERATION_KEY] = generation
-            done = True
-    elif request.method == "POST":
-        error = next((m for messages in form.errors.values() for m in messages),
-                     "The form expired; please try again.")
-        status = 422 if form.errors.keys() - {"csrf_token"} else 400
-    return render_template("platform/password.html", form=form, error=error, done=done,
-                           user=user), status, headers
 
 
 @dataclass
@@ -197,7 +149,7 @@ def _store_row(store: Store, db_version: int) -> StoreRow:
         row.problem = "its database has no store row"
     else:
         row.name = found.name
-        row.theme = (found.theme or {}).get("name") or "default"
+        row.theme = read_settings(found.theme).theme.label  # the name the editor uses
     return row
 
 
@@ -218,10 +170,11 @@ def _managed_store(slug: str) -> tuple[User, Store, int]:
 
 @bp.route("/stores/<slug>/theme", methods=["GET", "POST"])
 def theme(slug: str) -> Any:
-    """Pick a theme and its settings; saving keeps a draft and opens the preview."""
+    """Pick a theme and its settings; saving keeps a draft and opens the preview, or publishes."""
     _user, store, version = _managed_store(slug)
     form = ThemeForm()
     error, status = None, 200
+    published_now: ThemeSettings | None = None
     with tenant_session_for(store.id, version) as tenant:
         shop = tenant.get(TenantStore, store.id)
         if shop is None:
@@ -233,11 +186,15 @@ def theme(slug: str) -> Any:
                 error, status = str(exc), 400
             else:
                 theme_services.save_draft(tenant, store.id, settings)
-                return redirect(f"/{store.slug}/?preview_theme={settings.name}", code=303)
+                if request.form.get("action") != "publish":
+                    return redirect(f"/{store.slug}/?preview_theme={settings.name}", code=303)
+                published_now = theme_services.publish(tenant, store.id)
         elif request.method == "POST":
             error, status = "The form expired; please try again.", 400
         current = theme_services.draft_settings(shop)
         published = theme_services.published_settings(shop)
+    if published_now is not None:  # only now: the tenant session above has committed
+        return _published(store, published_now)
     return render_template("platform/theme.html", store=store, shop_name=shop.name,
                            form=form, current=current, published=published, themes=THEMES,
                            fonts=FONTS, error=error), status
@@ -253,10 +210,17 @@ def publish_theme(slug: str) -> Any:
     name = request.form.get("theme") or None
     try:
         with tenant_session_for(store.id, version) as tenant:
-            theme_services.publish(tenant, store.id, name)
+            settings = theme_services.publish(tenant, store.id, name)
     except ThemeSettingsError as exc:
         abort(400, str(exc))
+    return _published(store, settings)
+
+
+def _published(store: Store, settings: ThemeSettings) -> Any:
+    """After a committed publish: fresh pages for everyone, and a word to the owner on the store."""
     bump_store_version(store.id)  # every cached page of the store shows the old theme
+    notify(f"Published: every shopper now sees the {settings.theme.label} theme.", "success",
+           store_id=store.id)
     return redirect(f"/{store.slug}/", code=303)
 
 

@@ -5,16 +5,19 @@ message (a coupon code, say) from one store would show up in the next store visi
 """
 from __future__ import annotations
 
+import uuid
+
 from flask import Flask, g, session
 
 
-def _key() -> str:
-    return f"notices:{g.store.id}"
+def _key(store_id: uuid.UUID | None = None) -> str:
+    return f"notices:{store_id or g.store.id}"
 
 
-def notify(message: str, category: str = "info") -> None:
-    """Show ``message`` on this store's next page."""
-    session[_key()] = [*session.get(_key(), []), (category, message)]
+def notify(message: str, category: str = "info", *, store_id: uuid.UUID | None = None) -> None:
+    """Show ``message`` on the next page of this store (or of ``store_id``, from the platform)."""
+    key = _key(store_id)
+    session[key] = [*session.get(key, []), (category, message)]
 
 
 def pop_notices() -> list[tuple[str, str]]:

@@ -1,13 +1,12 @@
 """Slug routing: every store page lives under ``/<slug>/`` and is resolved before its view runs."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g
+from flask import Blueprint, Flask, Response, current_app, g, session
 
 from storefront import i18n
-from storefront.extensions import db
-from storefront.platform.auth import signed_in_user_id
 from storefront.seo import http as seo_http
 from storefront.tenancy import page_cache
 from storefront.tenancy.resolve import ResolvedStore, bump_store_version, resolve_store
@@ -16,10 +15,11 @@ from storefront.themes.active import preview_headers
 
 def resolve_request_store(slug: str) -> ResolvedStore:
     """Resolve this request's store into ``g.store`` (its logged-in owner passes the gate)."""
+    user_id = session.get("platform_user_id")
     g.store = resolve_store(
         slug,
         ttl=current_app.config["STORE_CACHE_TTL"],
-        owner_id=signed_in_user_id(db.session()),
+        owner_id=uuid.UUID(user_id) if user_id else None,
     )
     return g.store  # type: ignore[no-any-return]
 
@@ -41,9 +41,7 @@ def _commit(response: Response) -> Response:
     if tenant is not None and response.status_code < 400:
         tenant.commit()
         if g.get("content_changed"):
-            # A shopper's write (an order's stock) changes pages, never the store's settings:
-            # what is built from settings alone (its robots.txt rules) stays cached.
-            bump_store_version(g.store.id, settings_changed=False)
+            bump_store_version(g.store.id)
     return response
 
 
@@ -57,8 +55,7 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     page_cache.init_store_blueprint(store_bp)
     store_bp.after_request(_commit)  # a page is cached only once its writes committed
     store_bp.after_request(preview_headers)  # first: marks a preview before anything stores it
-    # After the page cache's hook: the locale is checked against the store only on a miss.
-    i18n.init_store_blueprint(store_bp)
+    i18n.init_store_blueprint(store_bp)  # after _resolve: the locale is checked against the store
     for bp in blueprints:
         store_bp.register_blueprint(bp)
     app.register_blueprint(store_bp, url_prefix="/<store_slug>")

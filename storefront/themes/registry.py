@@ -52,6 +52,7 @@ class ThemeSettings:
     font: str = "system"
     logo_url: str | None = None
     columns: int = 4
+    icon_url: str | None = None  # the browser tab's icon; the platform's when unset
 
     @property
     def theme(self) -> Theme:
@@ -63,7 +64,7 @@ class ThemeSettings:
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "colors": dict(self.colours), "font": self.font,
-                "logo_url": self.logo_url, "columns": self.columns}
+                "logo_url": self.logo_url, "columns": self.columns, "icon_url": self.icon_url}
 
 
 def read_settings(raw: dict[str, Any] | None) -> ThemeSettings:
@@ -73,6 +74,7 @@ def read_settings(raw: dict[str, Any] | None) -> ThemeSettings:
     colours = raw.get("colors") or raw.get("colours") or {}
     colours = colours if isinstance(colours, dict) else {}
     logo = raw.get("logo_url")
+    icon = raw.get("icon_url")
     columns = raw.get("columns")
     return ThemeSettings(
         name=str(name),
@@ -81,6 +83,7 @@ def read_settings(raw: dict[str, Any] | None) -> ThemeSettings:
         font=str(raw["font"]) if raw.get("font") in FONTS else "system",
         logo_url=logo if isinstance(logo, str) and SAFE_URL.match(logo) else None,
         columns=columns if isinstance(columns, int) and 2 <= columns <= 5 else 4,
+        icon_url=icon if isinstance(icon, str) and SAFE_URL.match(icon) else None,
     )
 
 
@@ -102,7 +105,10 @@ def clean_settings(form: dict[str, str]) -> ThemeSettings:
     logo = (form.get("logo_url") or "").strip() or None
     if logo is not None and not SAFE_URL.match(logo):
         raise ThemeSettingsError("the logo must be an https:// URL or a path on this site")
+    icon = (form.get("icon_url") or "").strip() or None
+    if icon is not None and not SAFE_URL.match(icon):
+        raise ThemeSettingsError("the icon must be an https:// URL or a path on this site")
     raw_columns = (form.get("columns") or "4").strip()
     if not raw_columns.isdigit() or not 2 <= int(raw_columns) <= 5:
         raise ThemeSettingsError("columns must be a number from 2 to 5")
-    return ThemeSettings(name, tuple(colours), font, logo, int(raw_columns))
+    return ThemeSettings(name, tuple(colours), font, logo, int(raw_columns), icon)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+import select
 import socket
 import subprocess
 import sys
@@ -26,13 +28,17 @@ def test_demo_then_serve_answers_the_demo_stores(databases: Databases, tmp_path:
            "MASTER_DB_URL": databases.master_url,
            "TENANT_DB_URL_TEMPLATE": databases.tenant_template,
            "ENCRYPTION_KEY": Fernet.generate_key().decode(), "SECRET_KEY": "serve-test"}
-    demo = subprocess.run([str(script), "demo"], env=env, capture_output=True, text=True,
-                          timeout=300)
+    port = free_port()  # not 8000: the printed URLs must follow the port actually served
+    demo = subprocess.run([str(script), "demo", "--port", str(port)], env=env,
+                          capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stderr
     assert "demo owner: owner@demo.example" in demo.stdout
-    port = free_port()
+    printed = re.findall(r"http://\S+", demo.stdout)
+    assert printed == [f"http://127.0.0.1:{port}/platform/login",
+                       f"http://127.0.0.1:{port}/demo-outfitters/",
+                       f"http://127.0.0.1:{port}/demo-books/"], demo.stdout
     server = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -43,11 +49,37 @@ def test_demo_then_serve_answers_the_demo_stores(databases: Databases, tmp_path:
                 assert server.poll() is None, "storefront serve exited"
                 assert time.monotonic() < deadline, "storefront serve did not answer"
                 time.sleep(0.2)
-        for path, text in (("/demo-outfitters/", "Demo Outfitters"),
-                           ("/demo-outfitters/de/", "Demo Outfitters"),
-                           ("/demo-books/", "Demo Books")):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as page:
-                assert page.status == 200 and text in page.read().decode()
+        assert server.stdout is not None
+        ready, _, _ = select.select([server.stdout], [], [], 10)
+        assert ready and server.stdout.readline().strip() == (
+            f"storefront: serving http://127.0.0.1:{port}/ (press Ctrl+C to stop)")
+        # Every URL the demo printed is served, as printed.
+        for url, text in zip(printed, ("Sign in", "Demo Outfitters", "Demo Books"), strict=True):
+            with urllib.request.urlopen(url, timeout=30) as page:
+                assert page.status == 200 and text in page.read().decode(), url
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/demo-outfitters/de/",
+                                    timeout=30) as page:
+            assert page.status == 200 and "Demo Outfitters" in page.read().decode()
+        # What a new user opens first: the landing page, linking the demo stores, and its icon.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+            landing = page.read().decode()
+            assert page.status == 200 and 'href="/platform/login"' in landing
+            assert 'href="/demo-outfitters/"' in landing and 'href="/demo-books/"' in landing
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/favicon.ico", timeout=30) as icon:
+            assert icon.status == 200 and icon.headers["Content-Type"] == "image/x-icon"
+            assert icon.url == f"http://127.0.0.1:{port}/favicon.ico"  # no redirect on the way
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+def test_make_demo_prints_and_serves_the_port_it_is_given() -> None:
+    root = Path(__file__).resolve().parents[2]
+    dry_run = subprocess.run(["make", "-n", "demo", "PORT=8765"], cwd=root,
+                             capture_output=True, text=True, timeout=60)
+    assert dry_run.returncode == 0, dry_run.stderr
+    commands = [line for line in dry_run.stdout.splitlines() if "bin/storefront" in line]
+    assert commands == [".venv/bin/storefront demo --port 8765",
+                        ".venv/bin/storefront serve --port 8765"], dry_run.stdout

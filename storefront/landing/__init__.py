@@ -1,0 +1,1 @@
+"""The platform's own pages at the host's root: the landing page and the browser tab's icon."""
