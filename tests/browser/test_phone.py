@@ -25,6 +25,15 @@ from tests.servers import serving
 
 PHONE = {"width": 390, "height": 844}
 MIN_TARGET = 24  # px: WCAG 2.2's minimum size for a pointer target
+# The page's theme, its width, and the navigation links and buttons smaller than a fingertip
+# allows (links inside running text are exempt, as WCAG exempts them).
+LAYOUT = """min => [document.body.className, document.documentElement.scrollWidth,
+  [...document.querySelectorAll(`.site-header a, .site-footer a, .breadcrumb a, .category-nav a,
+                                 .sidebar-nav a, button, .button`)]
+    .filter(e => e.offsetParent !== null)
+    .map(e => [e.textContent.trim(), e.getBoundingClientRect()])
+    .filter(([, r]) => r.height < min || r.width < min)
+    .map(([text, r]) => `${text} ${Math.round(r.width)}x${Math.round(r.height)}`)]"""
 PHOTO = ('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600">'
          '<rect width="600" height="600" fill="#c8c8c8"/></svg>')
 
@@ -107,10 +116,10 @@ def test_every_page_type_fits_a_phone_in_every_theme(acme: Served, phone: Any) -
         use_theme(acme, theme)
         for name, url in pages.items():
             phone.goto(url)
-            body_class, width = phone.evaluate(
-                "[document.body.className, document.documentElement.scrollWidth]")
+            body_class, width, small = phone.evaluate(LAYOUT, MIN_TARGET)
             assert body_class == f"theme-{theme}", (name, body_class)
             assert width <= PHONE["width"], f"{theme} {name}: {width}px wide on a phone"
+            assert small == [], f"{theme} {name}: too small to tap: {small}"
             if name in checks:
                 checks[name](phone, theme)
     # <details> needs no JavaScript: a tap unfolds the filters.
