@@ -73,4 +73,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         routed = HostRouting(app.wsgi_app, app.config["STOREFRONT_BASE_DOMAIN"])
         app.wsgi_app = routed  # type: ignore[method-assign]
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Around host routing, so a forwarded Host is routed like a direct one.
+        hops = app.config["TRUSTED_PROXIES"]
+        fixed = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = fixed  # type: ignore[method-assign]
     return app

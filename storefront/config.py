@@ -38,6 +38,17 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def _proxy_count(value: object) -> int:
+    """``TRUSTED_PROXIES``: how many proxies in front set ``X-Forwarded-*`` (0: trust none)."""
+    try:
+        count = int(str(value).strip() or "0")
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ConfigurationError(f"TRUSTED_PROXIES must be a number of proxies, not {value!r}")
+    return count
+
+
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config from the environment, then apply ``overrides`` (tests)."""
     overrides = dict(overrides or {})
@@ -91,6 +102,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SMTP_URL": env.get("SMTP_URL") or None,
         # From: of order e-mails when the store names no address of its own.
         "MAIL_SENDER": env.get("MAIL_SENDER") or "Storefront <no-reply@storefront.invalid>",
+        # X-Forwarded-For/-Proto/-Host are believed only from this many proxies (ProxyFix);
+        # without them, anyone could pick the address the login throttle counts against.
+        "TRUSTED_PROXIES": _proxy_count(env.get("TRUSTED_PROXIES", "0")),
         "STORE_CACHE_TTL": 300,
         "RETRY_AFTER_SECONDS": 3600,
     }
@@ -105,4 +119,5 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["MASTER_DB_URL"])
+    config["TRUSTED_PROXIES"] = _proxy_count(config["TRUSTED_PROXIES"])
     return config

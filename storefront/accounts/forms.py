@@ -36,6 +36,14 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", [InputRequired(), Length(max=200)])
+    password = PasswordField("New password", [InputRequired(), Length(min=MIN_PASSWORD_LENGTH,
+                                                                      max=200)])
+    confirm = PasswordField("Repeat password",
+                            [InputRequired(), EqualTo("password", "The passwords differ.")])
+
+
 class AddressBookForm(FlaskForm):
     kind = SelectField("Use for", choices=[SelectChoice("shipping", "Shipping"),
                                            SelectChoice("billing", "Billing")])

@@ -1,6 +1,7 @@
 """Customer accounts of one store: registration, sign-in, addresses, wishlist and reviews."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, select, update
@@ -8,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from storefront.logins.generations import cache_key, publish_after_commit
 from storefront.tenancy.models import (
     Customer,
     CustomerAddress,
@@ -34,6 +36,10 @@ class EmailTaken(AccountError):
 
 class InvalidCredentials(AccountError):
     """Wrong e-mail or password (never saying which)."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is not the customer's."""
 
 
 class ProductNotFound(AccountError):
@@ -98,6 +104,55 @@ def authenticate(session: Session, email: str, password: str) -> Customer:
     if not check_password_hash(customer.password_hash, password):
         raise InvalidCredentials("Wrong e-mail or password.")
     return customer
+
+
+def customer_session_generation(session: Session, customer_id: int) -> int | None:
+    """The generation a sign-in of this customer must carry; None if there is no such account."""
+    return session.scalar(select(Customer.session_generation).where(
+        Customer.id == customer_id, Customer.password_hash.is_not(None)))
+
+
+def end_customer_sessions(session: Session, store_id: uuid.UUID, customer_id: int) -> int:
+    """End every session of the customer issued so far (sign out, password change); flushes.
+
+    The increment happens in the database, so two at once both count; every process hears of
+    the new generation once the caller's transaction commits. Returns the new generation.
+    """
+    session.execute(update(Customer).where(Customer.id == customer_id)
+                    .values(session_generation=Customer.session_generation + 1)
+                    .execution_options(synchronize_session=False))
+    generation = session.scalar(select(Customer.session_generation)
+                                .where(Customer.id == customer_id))
+    if generation is None:
+        raise AccountError("Please sign in again.")
+    publish_after_commit(session, cache_key(store_id.hex, customer_id), generation)
+    return generation
+
+
+def change_password(session: Session, store_id: uuid.UUID, customer_id: int,
+                    current_password: str, new_password: str) -> int:
+    """Set a new password once the current one is confirmed; every earlier session ends.
+
+    Returns the new generation, for the session that made the change to keep.
+    """
+    customer = session.get(Customer, customer_id)
+    if customer is None or not customer.password_hash:
+        raise AccountError("Please sign in again.")
+    if not check_password_hash(customer.password_hash, current_password):
+        raise WrongPassword("Your current password is not correct.")
+    return set_password(session, store_id, customer_id, new_password)
+
+
+def set_password(session: Session, store_id: uuid.UUID, customer_id: int,
+                 new_password: str) -> int:
+    """Replace the customer's password (a change, or a reset) and end every earlier session."""
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    session.execute(update(Customer).where(Customer.id == customer_id)
+                    .values(password_hash=generate_password_hash(new_password,
+                                                                 method=PASSWORD_METHOD))
+                    .execution_options(synchronize_session=False))
+    return end_customer_sessions(session, store_id, customer_id)
 
 
 def customer_profile(session: Session, customer_id: int) -> CustomerProfile | None:

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from storefront.accounts.forms import (
     AddressBookForm,
     LoginForm,
+    PasswordForm,
     ProductActionForm,
     RegisterForm,
     ReviewForm,
@@ -18,25 +19,23 @@ from storefront.accounts.forms import (
 from storefront.accounts.identity import current_customer_id, sign_in, sign_out
 from storefront.accounts.services import (
     AccountError,
+    WrongPassword,
     add_address,
     add_to_wishlist,
     addresses,
     authenticate,
+    change_password,
     customer_profile,
     delete_address,
+    end_customer_sessions,
     register_customer,
     remove_from_wishlist,
     submit_review,
     wishlist,
 )
-from storefront.accounts.throttle import (
-    LoginThrottled,
-    check_login_allowed,
-    clear_failures,
-    record_failure,
-)
 from storefront.cart.views import no_store, shopper_locale
 from storefront.checkout.services import customer_orders
+from storefront.logins.throttle import LoginThrottled, login_throttle
 from storefront.safe_redirect import local_path
 from storefront.tenancy.notices import notify
 from storefront.tenancy.session import current_shop, tenant_session
@@ -80,7 +79,7 @@ def register() -> BaseResponse | tuple[str, int]:
         except AccountError as exc:
             status, error = 409, str(exc)
         else:
-            sign_in(customer.id)
+            sign_in(customer.id, customer.session_generation)
             notify("Welcome! Your account was created.", "success")
             return redirect(url_for("store.account.orders"), code=303)
     elif form.is_submitted():
@@ -89,39 +88,80 @@ def register() -> BaseResponse | tuple[str, int]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> BaseResponse | tuple[str, int]:
-    """Sign in to this store (failures are rate-limited per e-mail and per IP)."""
+def login() -> BaseResponse | tuple[str, int, dict[str, str]]:
+    """Sign in to this store (failures slow down the e-mail and the address, see the throttle)."""
     shop = current_shop()
     form = LoginForm()
     if request.method == "GET":
         form.next.data = _safe_next(request.args.get("next")) or ""
-    status, error = 200, None
+    status, error, headers = 200, None, {}
     if form.validate_on_submit():
-        email, ip = form.email.data or "", request.remote_addr or "unknown"
+        email, source = form.email.data or "", request.remote_addr or "unknown"
+        throttle = login_throttle(g.store.id.hex)
         try:
-            check_login_allowed(g.store.id, email, ip)
+            throttle.check(email, source)
             customer = authenticate(tenant_session(), email, form.password.data or "")
         except LoginThrottled as exc:
             status, error = 429, str(exc)
+            headers["Retry-After"] = str(exc.retry_after)
         except AccountError as exc:
-            record_failure(g.store.id, email, ip)
+            throttle.record_failure(email, source)
             status, error = 401, str(exc)
         else:
-            clear_failures(g.store.id, email, ip)
-            sign_in(customer.id)
+            throttle.record_success(email, source)
+            sign_in(customer.id, customer.session_generation)
             return redirect(_safe_next(form.next.data) or url_for("store.account.orders"),
                             code=303)
     elif form.is_submitted():
         status = 422
-    return render_template("account/login.html", shop=shop, form=form, error=error), status
+    return render_template("account/login.html", shop=shop, form=form,
+                           error=error), status, headers
 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    """Sign out of this store."""
+    """Sign out of this store: this session and every other one of the customer end."""
+    customer_id = current_customer_id()
+    if customer_id is not None:
+        end_customer_sessions(tenant_session(), g.store.id, customer_id)
     sign_out()
     notify("You are signed out.", "success")
     return redirect(url_for("store.catalog.home"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def password() -> BaseResponse | tuple[str, int, dict[str, str]]:
+    """Change the password: every other session of the customer ends, this one stays."""
+    shop = current_shop()
+    customer_id = current_customer_id() or 0
+    form = PasswordForm()
+    status, error, headers = 200, None, {}
+    if form.validate_on_submit():
+        profile = customer_profile(tenant_session(), customer_id)
+        account, source = (profile.email if profile else ""), request.remote_addr or "unknown"
+        throttle = login_throttle(g.store.id.hex)  # a stolen session must not guess it freely
+        try:
+            throttle.check(account, source)
+            generation = change_password(tenant_session(), g.store.id, customer_id,
+                                         form.current_password.data or "",
+                                         form.password.data or "")
+        except LoginThrottled as exc:
+            status, error = 429, str(exc)
+            headers["Retry-After"] = str(exc.retry_after)
+        except WrongPassword as exc:
+            throttle.record_failure(account, source)
+            status, error = 422, str(exc)
+        except AccountError as exc:
+            status, error = 422, str(exc)
+        else:
+            sign_in(customer_id, generation)
+            notify("Your password was changed. Every other session is signed out.", "success")
+            return redirect(url_for("store.account.orders"), code=303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("account/password.html", shop=shop, form=form,
+                           error=error), status, headers
 
 
 @bp.get("/")

@@ -1,57 +1,134 @@
-"""Agency-user authentication against master ``users``, with a login rate limit."""
+"""Agency-user authentication against master ``users``: login, session generations, passwords."""
 from __future__ import annotations
 
-import hashlib
 import uuid
-from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask import session as http_session
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storefront.extensions import cache
+from storefront.logins.generations import cache_key, current_generation, publish_after_commit
+from storefront.logins.throttle import login_throttle
 from storefront.platform.models import User, UserRole
+from storefront.platform.services import InvalidInput
 
+SCOPE = "platform"
+MIN_PASSWORD_LENGTH = 8
 # Checked when the e-mail is unknown, so both paths cost one password hash.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# What the session holds of a login: the user and the generation it was issued under.
+USER_KEY, GENERATION_KEY = "platform_user_id", "platform_generation"
 
 
-class LoginThrottled(Exception):
-    """Too many failed logins for this account or address; try again later."""
+class WrongPassword(Exception):
+    """The current password given to confirm a change is not the user's."""
 
 
-@dataclass(frozen=True)
-class LoginLimit:
-    attempts: int = 5
-    window_seconds: int = 900
-
-
-def _throttle_keys(email: str, remote_addr: str | None) -> list[str]:
-    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    return [f"login-fail:platform:email:{digest}", f"login-fail:platform:ip:{remote_addr or '-'}"]
-
-
-def authenticate(session: Session, email: str, password: str, remote_addr: str | None,
-                 limit: LoginLimit = LoginLimit()) -> User | None:
-    """The user for these credentials, None if wrong; LoginThrottled past the failure limit."""
+def authenticate(session: Session, email: str, password: str, source: str) -> User | None:
+    """The user for these credentials, None if wrong; ``LoginThrottled`` while ``source`` waits."""
     email = email.strip().lower()
-    keys = _throttle_keys(email, remote_addr)
-    # The address limit is looser: several people can share one.
-    caps = [limit.attempts, limit.attempts * 4]
-    if any((cache.get(k) or 0) >= cap for k, cap in zip(keys, caps, strict=True)):
-        raise LoginThrottled()
+    throttle = login_throttle(SCOPE)
+    throttle.check(email, source)
     user = session.scalar(select(User).where(User.email == email))
     if user is not None and check_password_hash(user.password_hash, password):
-        cache.delete(keys[0])
+        throttle.record_success(email, source)
         return user
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-    for key in keys:
-        if not cache.add(key, 1, timeout=limit.window_seconds):
-            cache.cache.inc(key)
+    throttle.record_failure(email, source)
     return None
 
 
 def can_manage(user_id: uuid.UUID, role: UserRole, owner_id: uuid.UUID) -> bool:
     """An owner manages their own stores; an admin manages every store."""
     return role == UserRole.ADMIN or user_id == owner_id
+
+
+def end_sessions(session: Session, user_id: uuid.UUID) -> int:
+    """End every session of the user issued so far (logout, sign out everywhere); commits.
+
+    Returns the new generation. The increment happens in the database, so two of them at once
+    both count.
+    """
+    session.execute(update(User).where(User.id == user_id)
+                    .values(session_generation=User.session_generation + 1)
+                    .execution_options(synchronize_session=False))
+    generation = session.scalar(select(User.session_generation).where(User.id == user_id))
+    if generation is None:
+        session.rollback()
+        raise InvalidInput(f"no user with id {user_id}")
+    publish_after_commit(session, cache_key(SCOPE, user_id), generation)
+    session.commit()
+    return generation
+
+
+def change_password(session: Session, user: User, current_password: str, new_password: str,
+                    source: str) -> int:
+    """Set a new password once the current one is confirmed; ends every earlier session; commits.
+
+    The current password is checked under the login throttle: a stolen session must not be a way
+    to guess it. Returns the new generation, for the session that made the change to keep.
+    """
+    throttle = login_throttle(SCOPE)
+    throttle.check(user.email, source)
+    if not check_password_hash(user.password_hash, current_password):
+        throttle.record_failure(user.email, source)
+        raise WrongPassword("Your current password is not correct.")
+    return set_password(session, user.id, new_password)
+
+
+def set_password(session: Session, user_id: uuid.UUID, new_password: str) -> int:
+    """Replace the password and end every earlier session; commits. Returns the generation."""
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    session.execute(update(User).where(User.id == user_id)
+                    .values(password_hash=generate_password_hash(new_password))
+                    .execution_options(synchronize_session=False))
+    return end_sessions(session, user_id)
+
+
+# -- the request side: what the session says about the signed-in agency user ------------------
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in: a new session, nothing of the anonymous one carried over (fixation)."""
+    http_session.clear()
+    http_session[USER_KEY] = str(user.id)
+    http_session[GENERATION_KEY] = user.session_generation
+    http_session.permanent = True
+
+
+def session_user_id() -> uuid.UUID | None:
+    """The user id the session claims, before any check that its login is still current."""
+    raw = http_session.get(USER_KEY)
+    if not isinstance(raw, str):
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def session_is_current(user: User) -> bool:
+    """Whether the session's login has not been ended since (``user`` is the claimed user)."""
+    generation: object = http_session.get(GENERATION_KEY, 0)
+    return generation == user.session_generation
+
+
+def signed_in_user_id(session: Session) -> uuid.UUID | None:
+    """The signed-in agency user's id, checked against the current generation.
+
+    For requests that need only the id (a store page its owner views): the generation comes from
+    the shared cache, so master is read only when the cache has forgotten it.
+    """
+    user_id = session_user_id()
+    if user_id is None:
+        return None
+    current = current_generation(
+        cache_key(SCOPE, user_id),
+        lambda: session.scalar(select(User.session_generation).where(User.id == user_id)),
+    )
+    if current is None or http_session.get(GENERATION_KEY, 0) != current:
+        return None
+    return user_id

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.extensions import db
 from storefront.migrations import MASTER, upgrade
+from storefront.platform.auth import end_sessions
 from storefront.platform.crypto import CredentialError, decrypt
 from storefront.platform.models import Store, StoreDatabase
 from storefront.platform.services import (
@@ -22,6 +23,7 @@ from storefront.platform.services import (
     PlatformError,
     StoreService,
     create_user,
+    user_by_email,
 )
 from storefront.tenancy import provisioning
 from storefront.tenancy.resolve import forget_slugs
@@ -91,6 +93,16 @@ def users_create(email: str, password_stdin: bool, role: str) -> None:
     password = sys.stdin.readline().rstrip("\r\n")
     user = create_user(db.session(), email, password, role)
     click.echo(f"created user {user.email} ({user.role.value}) {user.id}")
+
+
+@users_cli.command("signout")
+@click.argument("email")
+@operator_errors
+def users_signout(email: str) -> None:
+    """Sign an agency user out everywhere: every session issued so far ends at once."""
+    user = user_by_email(db.session(), email)
+    end_sessions(db.session(), user.id)
+    click.echo(f"signed out every session of {user.email}")
 
 
 # -- stores ----------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from storefront.platform.auth import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -12,7 +14,16 @@ class LoginForm(FlaskForm):
 
 
 class LogoutForm(FlaskForm):
-    pass
+    """Sign out, or sign out everywhere: CSRF only."""
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password",
+                                     validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField("New password", validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired(), EqualTo("new_password", "The passwords differ.")])
 
 
 class ThemeForm(FlaskForm):

@@ -48,6 +48,8 @@ class User(UUIDPrimaryKey, Timestamps, MasterBase):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.OWNER)
+    # Stored in the session at login; raising it ends every session issued before.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Store(UUIDPrimaryKey, Timestamps, MasterBase):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +20,27 @@ from flask import (
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.platform.auth import LoginThrottled, authenticate, can_manage
-from storefront.platform.forms import LoginForm, LogoutForm, PublishThemeForm, ThemeForm
+from storefront.logins.throttle import LoginThrottled
+from storefront.platform.auth import (
+    GENERATION_KEY,
+    WrongPassword,
+    authenticate,
+    can_manage,
+    change_password,
+    end_sessions,
+    session_is_current,
+    session_user_id,
+    start_session,
+)
+from storefront.platform.forms import (
+    LoginForm,
+    LogoutForm,
+    PasswordForm,
+    PublishThemeForm,
+    ThemeForm,
+)
 from storefront.platform.models import Store, StoreDatabase, StoreStatus, User, UserRole
+from storefront.platform.services import InvalidInput
 from storefront.safe_redirect import local_path
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
@@ -45,16 +62,11 @@ bp = Blueprint("platform", __name__, url_prefix="/platform")
 
 
 def current_user() -> User | None:
-    """The logged-in agency user of this request, if any."""
+    """The logged-in agency user of this request, if any (a login since ended counts for none)."""
     if "platform_user" not in g:
-        raw = session.get("platform_user_id")
-        user = None
-        if raw:
-            try:
-                user = db.session.get(User, uuid.UUID(raw))
-            except ValueError:
-                user = None
-        g.platform_user = user
+        user_id = session_user_id()
+        user = db.session.get(User, user_id) if user_id is not None else None
+        g.platform_user = user if user is not None and session_is_current(user) else None
     user_: User | None = g.platform_user
     return user_
 
@@ -71,25 +83,23 @@ def login() -> Any:
     """Log an agency user in; a new session, so nothing from before login carries over."""
     form = LoginForm()
     error = None
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = authenticate(db.session(), form.email.data or "", form.password.data or "",
-                                request.remote_addr)
-        except LoginThrottled:
-            user, status = None, 429
-            error = "Too many failed attempts. Please wait a few minutes and try again."
+                                request.remote_addr or "unknown")
+        except LoginThrottled as exc:
+            user, status, error = None, 429, str(exc)
+            headers["Retry-After"] = str(exc.retry_after)
         if user is not None:
-            session.clear()  # avoid session fixation: nothing of the anonymous session survives
-            session["platform_user_id"] = str(user.id)
-            session.permanent = True
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
         if error is None:
             error, status = "Wrong e-mail or password.", 401
     elif request.method == "POST":
         status = 400
         error = "Please fill in your e-mail and password."
-    return render_template("platform/login.html", form=form, error=error), status
+    return render_template("platform/login.html", form=form, error=error), status, headers
 
 
 def _safe_next(target: str | None) -> str:
@@ -99,10 +109,56 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/logout")
 def logout() -> Any:
+    """Sign out: this session and every other one of the user end (a copied cookie included)."""
     form = LogoutForm()
     if form.validate_on_submit():
+        user = current_user()
+        if user is not None:
+            end_sessions(db.session(), user.id)
         session.clear()
     return redirect(url_for("platform.login"), code=303)
+
+
+@bp.post("/sign-out-everywhere")
+def sign_out_everywhere() -> Any:
+    """End every session of the signed-in user, on every device, this one included."""
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please go back and try again.")
+    user = current_user()
+    if user is not None:
+        end_sessions(db.session(), user.id)
+    session.clear()
+    return redirect(url_for("platform.login"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password() -> Any:
+    """Change one's password: every other session ends, this one stays signed in."""
+    user = current_user()
+    if user is None:
+        return redirect(url_for("platform.login", next=request.path), code=303)
+    form = PasswordForm()
+    error, done, status, headers = None, False, 200, {}
+    if form.validate_on_submit():
+        try:
+            generation = change_password(db.session(), user, form.current_password.data or "",
+                                         form.new_password.data or "",
+                                         request.remote_addr or "unknown")
+        except LoginThrottled as exc:
+            error, status = str(exc), 429
+            headers["Retry-After"] = str(exc.retry_after)
+        except (WrongPassword, InvalidInput) as exc:
+            error, status = str(exc), 422
+        else:
+            session[GENERATION_KEY] = generation
+            done = True
+    elif request.method == "POST":
+        error = next((m for messages in form.errors.values() for m in messages),
+                     "The form expired; please try again.")
+        status = 422 if form.errors.keys() - {"csrf_token"} else 400
+    return render_template("platform/password.html", form=form, error=error, done=done,
+                           user=user), status, headers
 
 
 @dataclass

@@ -169,6 +169,8 @@ class Customer(IntPrimaryKey, Timestamps, TenantBase):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
+    # Stored in the shopper's session at sign-in; raising it ends every session issued before.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CustomerAddress(IntPrimaryKey, Timestamps, TenantBase):

@@ -1,12 +1,13 @@
 """Slug routing: every store page lives under ``/<slug>/`` and is resolved before its view runs."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, session
+from flask import Blueprint, Flask, Response, current_app, g
 
 from storefront import i18n
+from storefront.extensions import db
+from storefront.platform.auth import signed_in_user_id
 from storefront.seo import http as seo_http
 from storefront.tenancy import page_cache
 from storefront.tenancy.resolve import ResolvedStore, bump_store_version, resolve_store
@@ -15,11 +16,10 @@ from storefront.themes.active import preview_headers
 
 def resolve_request_store(slug: str) -> ResolvedStore:
     """Resolve this request's store into ``g.store`` (its logged-in owner passes the gate)."""
-    user_id = session.get("platform_user_id")
     g.store = resolve_store(
         slug,
         ttl=current_app.config["STORE_CACHE_TTL"],
-        owner_id=uuid.UUID(user_id) if user_id else None,
+        owner_id=signed_in_user_id(db.session()),
     )
     return g.store  # type: ignore[no-any-return]
 

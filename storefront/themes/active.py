@@ -1,13 +1,13 @@
 """Which theme a store page is rendered with: the published one, or the owner's preview."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, replace
 
-from flask import Flask, Response, g, request, session, url_for
+from flask import Flask, Response, g, request, url_for
 
 from storefront.extensions import db
 from storefront.i18n import query_args
+from storefront.platform.auth import signed_in_user_id
 from storefront.platform.models import User, UserRole
 from storefront.tenancy.page_cache import no_page_cache
 from storefront.tenancy.session import optional_shop
@@ -24,12 +24,10 @@ class ActiveTheme:
 def may_preview() -> bool:
     """The logged-in agency user owns this store, or is an admin."""
     store = g.get("store")
-    raw = session.get("platform_user_id")
-    if store is None or not raw:
+    if store is None:
         return False
-    try:
-        user_id = uuid.UUID(raw)
-    except ValueError:
+    user_id = signed_in_user_id(db.session())  # a login since ended counts for none
+    if user_id is None:
         return False
     if user_id == store.owner_id:
         return True

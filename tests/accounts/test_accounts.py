@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from storefront.logins.throttle import ThrottlePolicy
 from storefront.tenancy.models import Customer, CustomerAddress, Order, Review, Wishlist
 from tests.checkout.helpers import (
     add_to_cart,
@@ -96,12 +97,28 @@ def test_login_failures_are_rate_limited(app: Flask, client: FlaskClient) -> Non
     shop(app)
     register(client)
     logout(client)
+    # A first wait of a minute, so a slow machine cannot outlast it between two requests.
+    app.config["LOGIN_THROTTLE_POLICY"] = ThrottlePolicy(first_wait=60)
     for _ in range(5):
         assert login(client, password="wrong password").status_code == 401  # type: ignore
     blocked = login(client)  # even the right password, for now
     assert blocked.status_code == 429  # type: ignore[attr-defined]
+    assert blocked.headers["Retry-After"] == "60"  # type: ignore[attr-defined]
     assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)  # type: ignore
     assert login(client, email="nobody@example.com", password="x" * 10).status_code == 401  # type: ignore
+
+
+def test_wrong_passwords_elsewhere_never_lock_the_shopper_out(app: Flask) -> None:
+    shop(app)
+    register(app.test_client())
+    app.config["LOGIN_THROTTLE_POLICY"] = ThrottlePolicy(first_wait=60)
+    attacker, shopper = app.test_client(), app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    shopper.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for _ in range(5):
+        assert login(attacker, password="wrong password").status_code == 401  # type: ignore
+    assert login(attacker).status_code == 429  # type: ignore[attr-defined]
+    assert login(shopper).status_code == 303  # type: ignore[attr-defined]
 
 
 def test_sessions_are_per_store(app: Flask, client: FlaskClient) -> None:

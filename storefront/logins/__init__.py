@@ -1,0 +1,1 @@
+"""Signing in, for agency users and shoppers alike: the login throttle and session generations."""
