@@ -24,7 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from storefront import cart, checkout, errors, formatting, health, mail
+    from storefront import cart, checkout, errors, formatting, health, inputs, mail
     from storefront.accounts import views as account_views
     from storefront.cart import views as cart_views
     from storefront.catalog import cli as catalog_cli
@@ -73,6 +73,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         routed = HostRouting(app.wsgi_app, app.config["STOREFRONT_BASE_DOMAIN"])
         app.wsgi_app = routed  # type: ignore[method-assign]
+    # Around host routing, so nothing sees a malformed request; inside a ProxyFix, so the Host it
+    # takes from X-Forwarded-Host is checked too.
+    inputs.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

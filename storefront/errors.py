@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, current_app, g, redirect, render_template, request
+from flask import Flask, Response, current_app, g, redirect, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
+from storefront.extensions import db
 from storefront.platform.crypto import CredentialError
 from storefront.seo.redirects import find_redirect
 from storefront.tenancy.errors import (
@@ -21,7 +24,7 @@ from storefront.tenancy.errors import (
 )
 from storefront.tenancy.hosts import moved_host_url
 from storefront.tenancy.routing import resolve_request_store
-from storefront.tenancy.session import current_shop, tenant_session
+from storefront.tenancy.session import close_tenant_session, current_shop, tenant_session
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +33,20 @@ UNREACHABLE = "This store cannot be reached right now. Please try again shortly.
 
 
 def _page(template: str, status: int, headers: dict[str, str] | None = None,
-          **context: object) -> tuple[str, int, dict[str, str]]:
+          **context: object) -> tuple[str | Response, int, dict[str, str]]:
+    if request_ctx.url_adapter is None:
+        # Werkzeug could not bind the request's URLs (a Host it refuses): the themed page's
+        # links cannot be built, a plain page can.
+        return _plain_page(status), status, headers or {}
     return render_template(template, status=status, **context), status, headers or {}
+
+
+def _plain_page(status: int) -> Response:
+    """A page that needs nothing (no template, no URL building, no database)."""
+    response = Response(f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}\n", status,
+                        mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _store_moved(exc: StoreMoved) -> Any:
@@ -135,4 +150,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(_exc: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _page("errors/500.html", 500)
+        # A failed statement leaves a PostgreSQL transaction aborted; the page reads the store
+        # (name, menu) through fresh ones.
+        close_tenant_session()
+        db.session.rollback()
+        try:
+            return _page("errors/500.html", 500)
+        except Exception:  # the themed page failed too: still an answer, not Flask's bare one
+            log.exception("the 500 page failed on %s %s", request.method, request.path)
+            return _plain_page(500)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -15,6 +14,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Opti
 
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
 from storefront.checkout.forms import COUNTRY, EMAIL
+from storefront.inputs import WholeNumberField
 
 # Integer keys are 32-bit: a larger id is simply invalid, never a database error.
 MAX_ID = 2**31 - 1
@@ -57,13 +57,13 @@ class AddressBookForm(FlaskForm):
 
 
 class ProductActionForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    product_id = WholeNumberField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     next = HiddenField()
 
 
 class ReviewForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
-    rating = IntegerField("Rating", [InputRequired(), NumberRange(min=1, max=5)])
+    product_id = WholeNumberField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    rating = WholeNumberField("Rating", [InputRequired(), NumberRange(min=1, max=5)])
     title = StringField("Title", [Optional(), Length(max=200)])
     body = TextAreaField("Your review", [InputRequired(), Length(min=3, max=5000)])
     next = HiddenField()

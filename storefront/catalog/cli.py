@@ -60,9 +60,8 @@ def catalog_import(slug: str, file: Path) -> None:
     except ImportRejected as exc:
         raise click.ClickException(f"nothing imported: {exc}") from None
     except SQLAlchemyError as exc:
-        first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise click.ClickException(f"nothing imported: the store's database failed: {first}") \
-            from None
+        raise click.ClickException("nothing imported: the store's database failed: "
+                                   + provisioning.describe_failure(exc)) from None
     # Every process's cached pages of this store are keyed on its version: they go stale now.
     bump_store_version(store.id)
     click.echo(f"imported into {store.slug}: {summary}")

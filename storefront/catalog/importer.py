@@ -37,6 +37,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storefront.inputs import is_image_url
 from storefront.seo.redirects import record_move
 from storefront.tenancy.models import (
     Attribute,
@@ -52,12 +53,12 @@ from storefront.tenancy.models import (
     Review,
     TenantStore,
 )
+from storefront.tenancy.provisioning import describe_failure
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ATTRIBUTE_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 # Query parameters the listing pages already use; an attribute may not shadow them.
 RESERVED_CODES = frozenset({"page", "sort", "q", "locale", "store_slug", "preview_theme"})
-IMAGE_URL = re.compile(r"^(?:https?://[^\s\"'<>]+|/[^\s\"'<>]*)$")
 STATUSES = ("active", "draft", "archived")
 REVIEW_STATUSES = ("approved", "pending", "rejected")
 MAX_PRICE = Decimal("9999999999.99")
@@ -124,6 +125,12 @@ class _Record:
             raise self.fail(f"{key} must have at most {max_length} characters")
         if pattern is not None and not pattern.match(value):
             raise self.fail(f"{key} {value!r} is not valid")
+        return value
+
+    def image_url(self, key: str) -> str:
+        value = self.text(key, 500) or ""
+        if not is_image_url(value):
+            raise self.fail(f"{key} {value!r} is not an https:// URL or a path on this site")
         return value
 
     def integer(self, key: str, default: int, low: int = 0, high: int = 1_000_000_000) -> int:
@@ -232,8 +239,8 @@ def import_catalog(session: Session, shop: TenantStore, document: Any) -> Import
         _import_cms(session, document, locales, shop.default_locale, summary)
         session.flush()
     except IntegrityError as exc:
-        first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise ImportRejected(f"the database refused the catalog: {first}") from None
+        raise ImportRejected("the database refused the catalog: "
+                             + describe_failure(exc)) from None
     return summary
 
 
@@ -414,7 +421,7 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
                 inner = _Record(f"{where} images[{position}]", item)
                 inner.only("url", "alt", "width", "height")
                 images.append({
-                    "url": inner.text("url", 500, pattern=IMAGE_URL),
+                    "url": inner.image_url("url"),
                     "alt": inner.text("alt", 300, required=False),
                     "width": inner.integer("width", 0, 0, 20000) or None,
                     "height": inner.integer("height", 0, 0, 20000) or None,

@@ -17,12 +17,15 @@ from storefront.catalog.services import (
     page_size_setting,
     product_page,
 )
+from storefront.inputs import whole_number
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("catalog", __name__)
 
 RESERVED_PARAMS = frozenset({"page", "sort", "q"})
 ATTRIBUTE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+# Past the last page is a 404 (the listing says so); a number no listing could reach, a 400.
+MAX_PAGE_NUMBER = 10**30 - 1
 
 
 def parse_page(args: MultiDict[str, str]) -> int:
@@ -30,9 +33,11 @@ def parse_page(args: MultiDict[str, str]) -> int:
     raw = args.get("page", "")
     if raw == "":
         return 1
-    if not re.fullmatch(r"[0-9]{1,30}", raw) or int(raw) < 1:
+    try:
+        number = whole_number(raw, 1, MAX_PAGE_NUMBER)
+    except ValueError:
         abort(400, description="The page number must be a whole number from 1 up.")
-    return int(raw)
+    return number
 
 
 def parse_listing(args: MultiDict[str, str]) -> ListingQuery:

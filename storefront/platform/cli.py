@@ -53,8 +53,8 @@ def operator_errors(fn: F) -> F:
             raise click.ClickException(str(exc)) from None
         except SQLAlchemyError as exc:
             db.session.rollback()
-            first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            raise click.ClickException(f"the master database refused the change: {first}") from None
+            raise click.ClickException("the master database refused the change: "
+                                       + provisioning.describe_failure(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 

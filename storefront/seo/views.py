@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request, url_f
 from sqlalchemy import select
 
 from storefront.extensions import cache, db
+from storefront.inputs import whole_number
 from storefront.platform.models import Store, StoreDatabase, StoreStatus
 from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pages, w3c_datetime
 from storefront.tenancy.errors import TenantUnavailable
@@ -33,13 +34,17 @@ def _xml(body: str) -> Response:
                     mimetype="application/xml")
 
 
+MAX_SITEMAP_PART = 999_999
+
+
 def _part_arg() -> int | None:
     raw = request.args.get("part")
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+    try:
+        return whole_number(raw, 1, MAX_SITEMAP_PART)
+    except ValueError:
         abort(400, "part must be a positive whole number")
-    return int(raw)
 
 
 @store_bp.get("/sitemap.xml")

@@ -16,6 +16,7 @@ from storefront.platform.services import load_tenant_url
 from storefront.tenancy.connections import ConnectionManager
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
+from storefront.tenancy.provisioning import describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,7 @@ def tenant_session() -> Session:
         session.connection()  # fail here, as a 503, not halfway through a template
     except (SQLAlchemyError, CredentialError, OSError) as exc:
         # Never the URL or the key: only which store and the driver's first line.
-        log.error("tenant DB of store %s unavailable: %s", store.id,
-                  str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc))
+        log.error("tenant DB of store %s unavailable: %s", store.id, describe_failure(exc))
         raise TenantUnavailable(store.slug) from None
     g.tenant_session = session
     return session

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from storefront.inputs import is_image_url, whole_number
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -36,7 +38,6 @@ FONTS: dict[str, str] = {
 }
 COLOUR_NAMES = ("accent", "header_bg", "header_fg")
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-SAFE_URL = re.compile(r"^(?:https://|/)[^\s\"'<>()\\]*$")
 
 
 class ThemeSettingsError(ValueError):
@@ -81,9 +82,9 @@ def read_settings(raw: dict[str, Any] | None) -> ThemeSettings:
         colours=tuple((k, v) for k, v in colours.items() if k in COLOUR_NAMES
                       and isinstance(v, str) and HEX_COLOUR.match(v)),
         font=str(raw["font"]) if raw.get("font") in FONTS else "system",
-        logo_url=logo if isinstance(logo, str) and SAFE_URL.match(logo) else None,
+        logo_url=logo if isinstance(logo, str) and is_image_url(logo) else None,
         columns=columns if isinstance(columns, int) and 2 <= columns <= 5 else 4,
-        icon_url=icon if isinstance(icon, str) and SAFE_URL.match(icon) else None,
+        icon_url=icon if isinstance(icon, str) and is_image_url(icon) else None,
     )
 
 
@@ -103,12 +104,14 @@ def clean_settings(form: dict[str, str]) -> ThemeSettings:
     if font not in FONTS:
         raise ThemeSettingsError(f"unknown font {font!r}")
     logo = (form.get("logo_url") or "").strip() or None
-    if logo is not None and not SAFE_URL.match(logo):
+    if logo is not None and not is_image_url(logo):
         raise ThemeSettingsError("the logo must be an https:// URL or a path on this site")
     icon = (form.get("icon_url") or "").strip() or None
-    if icon is not None and not SAFE_URL.match(icon):
+    if icon is not None and not is_image_url(icon):
         raise ThemeSettingsError("the icon must be an https:// URL or a path on this site")
     raw_columns = (form.get("columns") or "4").strip()
-    if not raw_columns.isdigit() or not 2 <= int(raw_columns) <= 5:
-        raise ThemeSettingsError("columns must be a number from 2 to 5")
-    return ThemeSettings(name, tuple(colours), font, logo, int(raw_columns), icon)
+    try:
+        columns = whole_number(raw_columns, 2, 5)
+    except ValueError:
+        raise ThemeSettingsError("columns must be a number from 2 to 5") from None
+    return ThemeSettings(name, tuple(colours), font, logo, columns, icon)

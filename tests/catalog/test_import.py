@@ -114,7 +114,13 @@ BAD = [
      "products[0] (sku TEE-RED): translations: locale 'fr' is not one of the store's locales"),
     (_broken("products.4.stock", -3), "products[4] (sku JKT-RAIN): stock must be a whole number"),
     (_broken("products.5.images", [{"url": "javascript:alert(1)"}]),
-     "products[5] (sku HAT-WOOL) images[0]: url 'javascript:alert(1)' is not valid"),
+     "products[5] (sku HAT-WOOL) images[0]: url 'javascript:alert(1)' is not an https:// URL "
+     "or a path on this site"),
+    # Another site to a browser, though it starts with "/"; a control character in a path.
+    (_broken("products.5.images", [{"url": "//evil.example/x.png"}]),
+     "products[5] (sku HAT-WOOL) images[0]: url '//evil.example/x.png' is not an https://"),
+    (_broken("products.5.images", [{"url": "/img/\x01.png"}]),
+     "products[5] (sku HAT-WOOL) images[0]: url '/img/\\x01.png' is not an https://"),
     (_broken("products.0.colour", "red"), "products[0] (sku TEE-RED): unknown field(s) colour"),
     (_broken("categories.0.parent", "shirts"),
      "categories[0] (slug clothing): parent 'shirts' would make a cycle"),

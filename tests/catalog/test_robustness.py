@@ -14,17 +14,22 @@ CASES = [
     ("/acme/c/shirts?page=0", 400),
     ("/acme/c/shirts?page=1.5", 400),
     ("/acme/c/shirts?page=%EF%BC%91", 400),  # a full-width digit
+    ("/acme/c/shirts?page=%C2%B2", 400),  # "²": str.isdigit() says yes, int() says no
+    ("/acme/c/shirts?page=%D9%A1", 400),  # "١": int() says 1, a request may not
+    ("/acme/c/shirts?page=%201", 400),
     ("/acme/c/shirts?page=99999999999999999999", 404),
     ("/acme/c/shirts?page=" + "9" * 40, 400),
     ("/acme/c/shirts?sort=cheapest", 400),
     ("/acme/c/shirts?sort=price_asc%00", 400),
-    ("/acme/c/shirts?colour=%00", 200),
+    ("/acme/c/shirts?colour=%00", 400),  # a control character in any parameter
     ("/acme/c/shirts?colour=" + LONG, 200),
     ("/acme/c/shirts?" + "&".join(f"f{i}=x" for i in range(500)), 200),
     ("/acme/c/shirts?utm_source=a&fbclid=b&gclid=c", 200),
     ("/acme/c/shirts?%FF%FE=%FF", 200),
     ("/acme/search?q=" + LONG, 200),
-    ("/acme/search?q=%00%01tee", 200),
+    ("/acme/search?q=%00%01tee", 400),
+    ("/acme/search?q=%C2%85tee", 400),  # a C1 control (NEL)
+    ("/acme/search?q=caf%C3%A9%09", 400),  # even a tab: no parameter holds one
     ("/acme/search?q=%27%22%3B--%20%3Cscript%3E", 200),
     ("/acme/search?q=a%20%7C%20b%20%26%20!c%20%3A*", 200),
     ("/acme/search?q=tee&page=-1", 400),

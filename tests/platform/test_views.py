@@ -119,8 +119,13 @@ def test_owner_still_sees_a_suspended_store(app: Flask, client: FlaskClient,
 
 def test_next_with_control_characters_is_refused(app: Flask, client: FlaskClient) -> None:
     make_owner(app)
-    for target in ("/%09/evil.example", "/%0d%0aSet-Cookie:x=1", "https://evil.example/",
-                   "/\\evil.example"):
+    for target in ("https://evil.example/", "/\\evil.example"):
         response = login(client, next_url=target)
         assert response.headers["Location"] == "/platform/", target
         client.post("/platform/logout", data={"csrf_token": token_from(client, "/platform/")})
+    # A control character in the query string is refused before the login view reads it.
+    for target in ("/%09/evil.example", "/%0d%0aSet-Cookie:x=1"):
+        response = login(client, next_url=target)
+        assert response.status_code == 400, target  # type: ignore[attr-defined]
+        assert "x=1" not in response.headers.get("Set-Cookie", "")  # type: ignore[attr-defined]
+        assert client.get("/platform/").status_code == 303  # not signed in

@@ -116,6 +116,9 @@ def test_large_sitemap_becomes_an_index_of_parts(app: Flask, client: FlaskClient
     assert client.get("/shop/sitemap.xml?part=4").status_code == 404
     assert client.get("/shop/sitemap.xml?part=abc").status_code == 400
     assert client.get("/shop/sitemap.xml?part=0").status_code == 400
+    # "²" passes str.isdigit() and fails int(); "١" passes int(): neither is a part number.
+    for part in ("%C2%B2", "%D9%A1", "%EF%BC%92", "+1", "1_0", "9999999"):
+        assert client.get(f"/shop/sitemap.xml?part={part}").status_code == 400, part
 
 
 def test_platform_sitemap_indexes_active_stores_only(app: Flask, client: FlaskClient,

@@ -185,9 +185,10 @@ def test_old_slug_redirect_keeps_the_path_encoded(app: Flask, client: FlaskClien
     make_store(app, "alpha")
     runner.invoke(args=["stores", "rename", "alpha", "bravo"])
     for path, location in (("/alpha/p/%2541", "/bravo/p/%2541"),
-                           ("/alpha/%0d%0aX-Injected:1", "/bravo/%0D%0AX-Injected:1"),
                            ("/alpha/p/caf%C3%A9", "/bravo/p/caf%C3%A9")):
         response = client.get(path)
         assert response.status_code == 301, path
         assert response.headers["Location"] == location
-        assert "X-Injected" not in response.headers
+    # A line break in a path never gets as far as a redirect: no page has one.
+    response = client.get("/alpha/%0d%0aX-Injected:1")
+    assert response.status_code == 400 and "X-Injected" not in response.headers

@@ -182,3 +182,32 @@ def test_theme_editor_is_for_the_stores_managers(app: Flask) -> None:
     token = token_from(rival, "/platform/")
     assert rival.post("/platform/stores/acme/theme/publish",
                       data={"theme": "market", "csrf_token": token}).status_code == 404
+
+
+def test_theme_editor_refuses_bad_numbers_and_urls(app: Flask, client: FlaskClient) -> None:
+    store = shop_with_category(app)
+    login(client)
+    refusals = {
+        "columns must be a number from 2 to 5": [{"columns": c} for c in ("²", "١", "3.0", "9")],
+        "the logo must be an https:// URL or a path on this site": [
+            {"logo_url": u} for u in ("//evil.example/x.png", "/\\evil.example/x.png",
+                                      "http://cdn.example/x.png", "https://", "/a b.png")],
+    }
+    for message, cases in refusals.items():
+        for fields in cases:
+            refused = save_draft(client, "acme", theme="market", **fields)
+            assert refused.status_code == 400, fields
+            assert message in refused.get_data(as_text=True), fields
+    # A control character never reaches the editor: the edge answers first.
+    assert save_draft(client, "acme", theme="market", logo_url="/\x00").status_code == 400
+    assert "draft" not in stored_theme(app, store)
+    saved = save_draft(client, "acme", theme="market", columns="5",
+                       logo_url="https://cdn.example.com/logo.png")
+    assert saved.status_code == 303
+    assert stored_theme(app, store)["draft"]["columns"] == 5
+
+
+def test_stored_logo_urls_that_are_not_image_urls_are_dropped(app: Flask,
+                                                             client: FlaskClient) -> None:
+    shop_with_category(app, theme={"name": "classic", "logo_url": "//evil.example/x.png"})
+    assert "evil.example" not in client.get("/acme/").get_data(as_text=True)
