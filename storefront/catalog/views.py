@@ -18,6 +18,7 @@ from storefront.catalog.services import (
     product_page,
 )
 from storefront.inputs import whole_number
+from storefront.page_params import ignored, understood
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("catalog", __name__)
@@ -37,6 +38,7 @@ def parse_page(args: MultiDict[str, str]) -> int:
         number = whole_number(raw, 1, MAX_PAGE_NUMBER)
     except ValueError:
         abort(400, description="The page number must be a whole number from 1 up.")
+    understood("page", [raw])
     return number
 
 
@@ -45,9 +47,13 @@ def parse_listing(args: MultiDict[str, str]) -> ListingQuery:
     sort = args.get("sort", "") or "relevance"
     if sort not in SORTS:
         abort(400, description="Sort by one of: " + ", ".join(SORTS) + ".")
+    understood("sort", [args.get("sort", "")])
+    # A tracking parameter is never a filter, even where a store has an attribute ``ref``: the
+    # page cache's key leaves it out, so the page must not depend on it.
     filters = {
         code: tuple(v for v in args.getlist(code) if v)
-        for code in args if code not in RESERVED_PARAMS and ATTRIBUTE_CODE.match(code)
+        for code in args
+        if code not in RESERVED_PARAMS and ATTRIBUTE_CODE.match(code) and not ignored(code)
     }
     return ListingQuery(page=parse_page(args), sort=sort,
                         filters={k: v for k, v in filters.items() if v})
@@ -72,6 +78,8 @@ def category(category: str) -> str:
                              page_size=page_size_setting(current_shop().settings))
     except (CatalogNotFound, PageOutOfRange):
         abort(404)
+    for code, values in page.active_filters.items():  # links keep known filters only
+        understood(code, values)
     return render_template("catalog/category.html", page=page, query=query, sorts=SORTS)
 
 

@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 from werkzeug.routing import BaseConverter, BuildError, Rule
 
 from storefront.i18n.messages import translate
+from storefront.page_params import understood_params
 
 LOCALE_PATTERN = r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?"
 STORE_PREFIX = "/<store_slug>"
@@ -38,18 +39,32 @@ def current_locale() -> str:
 
 
 def _take_locale(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """Validate the URL's locale against the store's locales (after the store is resolved)."""
+    """Take the URL's locale segment off the view's arguments; ``_check_locale`` judges it."""
     if values is None or "locale" not in values:
         return
-    locale = values.pop("locale")
+    g.requested_locale = values.pop("locale")
+
+
+def _check_locale() -> None:
+    """Validate the URL's locale against the store's locales.
+
+    A ``before_request`` hook that runs after the page cache's: a stored page was rendered with
+    this very path under the store's current version, so a cache hit needs no tenant query.
+    """
+    locale = g.pop("requested_locale", None)
+    if locale is None:
+        return
     from storefront.tenancy.session import current_shop
 
     shop = current_shop()
     if locale == shop.default_locale:
-        # One URL per page: the default locale lives without the prefix.
+        # One URL per page: the default locale lives without the prefix. The query string goes
+        # along as it came: this redirect is one visitor's, never a cached link.
         if request.method in ("GET", "HEAD"):
             target = url_for(request.endpoint or "store.catalog.home",
-                             **{**query_args(), **(request.view_args or {}), "locale": None})
+                             **{**(request.view_args or {}), "locale": None})
+            if request.query_string:
+                target += "?" + request.query_string.decode("latin-1")
             abort(redirect(target, code=301))
         abort(404)
     if locale not in (shop.locales or []):
@@ -65,6 +80,7 @@ def _add_locale(_endpoint: str, values: dict[str, Any]) -> None:
 def init_store_blueprint(store_bp: Blueprint) -> None:
     """Teach the parent store blueprint to read and keep the locale segment."""
     store_bp.url_value_preprocessor(_take_locale)
+    store_bp.before_request(_check_locale)
     store_bp.url_defaults(_add_locale)
 
 
@@ -85,13 +101,15 @@ URL_BUILD_KEYS = frozenset({"store_slug", "locale", "endpoint", "_external", "_a
 
 
 def query_args(drop: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """This request's query parameters, safe to hand back to ``url_for``.
+    """The query parameters this page understood, safe to hand back to ``url_for``.
 
-    Keys ``url_for`` would take as path values or build options (``store_slug``, ``_external``…)
-    are left out, so a query string can never point a link at another store or host.
+    Only what the view recorded with ``page_params.understood`` is kept (never tracking or
+    unknown parameters: the page may be cached and served to everyone). Keys ``url_for`` would
+    take as path values or build options (``store_slug``, ``_external``…) are left out, so a
+    query string can never point a link at another store or host.
     """
     args = {}
-    for key, values in request.args.to_dict(flat=False).items():
+    for key, values in understood_params().items():
         if key in URL_BUILD_KEYS or key in drop or len(key) > MAX_LINKED_PARAM:
             continue
         # A value longer than any real filter or query is not repeated into every link.

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from storefront.catalog.context import locales
 from storefront.catalog.services import PageOutOfRange, page_size_setting
 from storefront.catalog.views import parse_page
+from storefront.page_params import understood
 from storefront.search.services import (
     MAX_QUERY_LENGTH,
     QueryTooLong,
@@ -23,6 +24,7 @@ def results() -> Response:
     """Matching products, paginated; an empty or overlong query gets a message, not an error."""
     page_number = parse_page(request.args)
     raw = request.args.get("q", "")
+    understood("q", [raw])
     problem = None
     results = None
     q = ""

@@ -15,7 +15,7 @@ from storefront.platform.models import Store, StoreDatabase, StoreStatus
 from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pages, w3c_datetime
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
-from storefront.tenancy.resolve import ROBOTS_KEY
+from storefront.tenancy.resolve import settings_versions, stores_version
 from storefront.tenancy.session import current_shop, tenant_session, tenant_session_for
 
 store_bp = Blueprint("seo", __name__)
@@ -107,18 +107,26 @@ def platform_sitemap() -> Response:
     return _xml(_index([f"{base}/{slug}/sitemap.xml" for slug in slugs]))
 
 
+ROBOTS_TTL_SECONDS = 3600
+ROBOTS_RETRY_SECONDS = 60  # a body missing an unreachable store's rules is rebuilt soon
+
+
 @host_bp.get("/robots.txt")
 def robots() -> Response:
     """Rules for this host: no private or duplicate pages, each store's own rules, sitemaps."""
-    body = cache.get(ROBOTS_KEY)
+    # Keyed on the version every store's life and settings move, never an order: serving it
+    # opens no tenant DB unless a store was added or changed its settings.
+    key = f"robots-txt:{stores_version()}"
+    body = cache.get(key)
     if body is None:
-        body = _robots_body()
-        cache.set(ROBOTS_KEY, body, timeout=3600)
+        body, complete = _robots_body()
+        cache.set(key, body, timeout=ROBOTS_TTL_SECONDS if complete else ROBOTS_RETRY_SECONDS)
     sitemap = f"Sitemap: {request.host_url.rstrip('/')}/sitemap.xml"
     return Response(body + "\n" + sitemap + "\n", mimetype="text/plain")
 
 
-def _robots_body() -> str:
+def _robots_body() -> tuple[str, bool]:
+    """The host's rules, and whether every live store's own rules are in them."""
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in DISALLOWED]]
     rows = db.session.execute(
         select(Store.id, Store.slug, StoreDatabase.version)
@@ -126,19 +134,39 @@ def _robots_body() -> str:
         .where(Store.status == StoreStatus.ACTIVE, Store.is_active.is_(True),
                Store.deleted_at.is_(None)).order_by(Store.slug)
     ).all()
-    for store_id, slug, version in rows:
-        lines += [f"Disallow: /{slug}{path}" for path in _store_rules(store_id, version)]
-    return "\n".join(lines) + "\n"
+    rules = _stores_rules({store_id: version for store_id, _, version in rows})
+    for store_id, slug, _ in rows:
+        lines += [f"Disallow: /{slug}{path}" for path in rules.get(store_id) or []]
+    return "\n".join(lines) + "\n", len(rules) == len(rows)
 
 
-def _store_rules(store_id: uuid.UUID, version: int) -> list[str]:
-    """The store's ``settings.robots_disallow`` paths (relative to the store), sanitised."""
+def _stores_rules(db_versions: dict[uuid.UUID, int]) -> dict[uuid.UUID, list[str]]:
+    """Each store's rules, cached per store and settings version: only a store whose settings
+    changed (or that is new to the cache) has its tenant DB opened. An unreachable one is left
+    out of the answer."""
+    keys = {store_id: f"robots-rules:{store_id}:{version}"
+            for store_id, version in settings_versions(db_versions).items()}
+    found = dict(zip(keys, cache.get_many(*keys.values()) if keys else [], strict=True))
+    rules: dict[uuid.UUID, list[str]] = {}
+    for store_id, paths in found.items():
+        if paths is None:
+            paths = _store_rules(store_id, db_versions[store_id])
+            if paths is None:
+                continue
+            cache.set(keys[store_id], paths, timeout=0)
+        rules[store_id] = paths
+    return rules
+
+
+def _store_rules(store_id: uuid.UUID, version: int) -> list[str] | None:
+    """The store's ``settings.robots_disallow`` paths (relative to the store), sanitised; None
+    when its tenant DB cannot be reached."""
     try:
         with tenant_session_for(store_id, version) as tenant:
             settings = tenant.scalar(select(TenantStore.settings)
                                      .where(TenantStore.id == store_id)) or {}
     except TenantUnavailable:
-        return []  # one unreachable store must not take robots.txt down
+        return None  # one unreachable store must not take robots.txt down
     paths = settings.get("robots_disallow") if isinstance(settings, dict) else None
     if not isinstance(paths, list):
         return []

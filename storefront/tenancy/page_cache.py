@@ -8,12 +8,12 @@ version, so a catalog import or a theme publish invalidates every page of the st
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request, session
 
 from storefront.extensions import cache
+from storefront.page_params import ignored
 from storefront.tenancy.resolve import store_version
 
 HEADER = "X-Page-Cache"
@@ -35,8 +35,6 @@ def _anonymous() -> bool:
         not in request.cookies
 
 
-# Parameters that never change a page: left out of the key so they cannot multiply entries.
-TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref)$")
 MAX_QUERY = 512
 
 
@@ -44,8 +42,12 @@ def _key() -> str | None:
     store = g.get("store")
     if store is None or len(request.query_string) > MAX_QUERY:
         return None
-    query = sorted((k, v) for k, values in request.args.lists() if not TRACKING.match(k)
-                   for v in values)
+    # Exactly what a view can read: the parsed parameters in their order, every value of each
+    # (a view reads the first ``page``, but every ``colour`` filter), less the tracking ones no
+    # view reads. Nothing is sorted: ``?page=2&page=1`` is not ``?page=1&page=2``, and a page
+    # whose output follows parameter order (its canonical URL) is never served for another
+    # order. The links pages build are in one fixed order, so real visitors share entries.
+    query = [(k, values) for k, values in request.args.lists() if not ignored(k)]
     # The host and scheme are in the key: pages carry absolute URLs built from them.
     identity = repr((request.host_url, request.path, query))
     digest = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()

@@ -30,8 +30,9 @@ class ResolvedStore:
         return self.status == StoreStatus.ACTIVE.value and self.is_active and not self.deleted
 
 
-# robots.txt is assembled from every live store; any change to a store drops it.
-ROBOTS_KEY = "robots-txt"
+# Versions, not deletions: whatever is built while a change commits is stored under the old
+# version and never read again, where a deleted key could be written back stale.
+STORES_VERSION_KEY = "stores-version"
 
 
 def _key(slug: str) -> str:
@@ -40,7 +41,8 @@ def _key(slug: str) -> str:
 
 def forget_slugs(slugs: Iterable[str]) -> None:
     """Drop the cached resolution of these slugs (after any change to their store)."""
-    cache.delete_many(*[_key(s) for s in slugs], ROBOTS_KEY)
+    cache.delete_many(*[_key(s) for s in slugs])
+    _bump(STORES_VERSION_KEY)  # the set of live stores (or their slugs) may have changed
 
 
 def _lookup(slug: str) -> dict[str, Any]:
@@ -111,18 +113,51 @@ def _version_key(store_id: uuid.UUID) -> str:
     return f"store-version:{store_id}"
 
 
-def store_version(store_id: uuid.UUID) -> int:
-    """The store's content version; every cached page of the store is keyed on it."""
-    version = cache.get(_version_key(store_id))
+def _settings_version_key(store_id: uuid.UUID) -> str:
+    return f"store-settings-version:{store_id}"
+
+
+def _version(key: str) -> int:
+    version = cache.get(key)
     if version is None:
         # Unknown (first use, or evicted): start a fresh, unguessable generation.
         version = uuid.uuid4().int & 0xFFFFFFFF
-        cache.add(_version_key(store_id), version, timeout=0)
-        version = cache.get(_version_key(store_id)) or version
+        cache.add(key, version, timeout=0)
+        version = cache.get(key) or version
     return int(version)
 
 
-def bump_store_version(store_id: uuid.UUID) -> None:
-    """Invalidate every cached page of the store at once (catalog import, theme publish…)."""
-    cache.set(_version_key(store_id), (store_version(store_id) + 1) & 0xFFFFFFFF, timeout=0)
-    cache.delete(ROBOTS_KEY)
+def _bump(key: str) -> None:
+    cache.set(key, (_version(key) + 1) & 0xFFFFFFFF, timeout=0)
+
+
+def store_version(store_id: uuid.UUID) -> int:
+    """The store's content version; every cached page of the store is keyed on it."""
+    return _version(_version_key(store_id))
+
+
+def settings_versions(store_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Each store's settings version (one cache round trip for all that are known)."""
+    ids = list(store_ids)
+    found = cache.get_many(*[_settings_version_key(i) for i in ids]) if ids else []
+    return {store_id: int(version) if version is not None
+            else _version(_settings_version_key(store_id))
+            for store_id, version in zip(ids, found, strict=True)}
+
+
+def stores_version() -> int:
+    """Moves with any store's life (create, rename, suspend…) or settings: what is built from
+    every live store at once (robots.txt) is keyed on it."""
+    return _version(STORES_VERSION_KEY)
+
+
+def bump_store_version(store_id: uuid.UUID, *, settings_changed: bool = True) -> None:
+    """Invalidate every cached page of the store at once (catalog import, theme publish…).
+
+    ``settings_changed=False`` is for writes that cannot touch the store's settings (a
+    shopper's order): what is built from settings alone, like its robots.txt rules, stays.
+    """
+    _bump(_version_key(store_id))
+    if settings_changed:
+        _bump(_settings_version_key(store_id))
+        _bump(STORES_VERSION_KEY)

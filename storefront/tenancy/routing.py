@@ -41,7 +41,9 @@ def _commit(response: Response) -> Response:
     if tenant is not None and response.status_code < 400:
         tenant.commit()
         if g.get("content_changed"):
-            bump_store_version(g.store.id)
+            # A shopper's write (an order's stock) changes pages, never the store's settings:
+            # what is built from settings alone (its robots.txt rules) stays cached.
+            bump_store_version(g.store.id, settings_changed=False)
     return response
 
 
@@ -55,7 +57,8 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     page_cache.init_store_blueprint(store_bp)
     store_bp.after_request(_commit)  # a page is cached only once its writes committed
     store_bp.after_request(preview_headers)  # first: marks a preview before anything stores it
-    i18n.init_store_blueprint(store_bp)  # after _resolve: the locale is checked against the store
+    # After the page cache's hook: the locale is checked against the store only on a miss.
+    i18n.init_store_blueprint(store_bp)
     for bp in blueprints:
         store_bp.register_blueprint(bp)
     app.register_blueprint(store_bp, url_prefix="/<store_slug>")

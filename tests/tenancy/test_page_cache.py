@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from storefront.tenancy import provisioning
 from storefront.tenancy.resolve import bump_store_version
+from tests.catalog.catalogs import ACME, import_document, make_acme
+from tests.catalog.html import links, product_names
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import add_products, make_store
 
@@ -135,3 +138,76 @@ def test_unknown_slugs_are_not_kept_in_the_cache(app: Flask) -> None:
         assert client.get(f"/random-{i}/").status_code == 404
     with app.app_context():
         assert all(cache.get(f"store-slug:random-{i}") is None for i in range(5))
+
+
+def test_links_on_a_cached_page_carry_only_what_the_page_understood(app: Flask) -> None:
+    make_acme(app, settings={"page_size": 1})
+    client = app.test_client(use_cookies=False)
+    # The first visitor comes from a newsletter with a referral code; the key leaves both out…
+    first = client.get("/acme/de/c/shirts?colour=blue&utm_source=newsletter&ref=friend-42")
+    assert first.headers["X-Page-Cache"] == "miss"
+    # …so the next visitor is served the same page: it must not hand them the first one's codes.
+    second = client.get("/acme/de/c/shirts?colour=blue")
+    assert second.headers["X-Page-Cache"] == "hit" and second.data == first.data
+    # Unknown parameters and unknown filter values are ignored by the page, and by its links.
+    unknown = client.get("/acme/de/c/shirts?colour=blue&foo=bar&colour=purple")
+    assert unknown.status_code == 200
+    for response in (first, unknown):
+        body = response.get_data(as_text=True)
+        for leak in ("utm_source", "newsletter", "?ref=", "&ref=", "friend-42", "foo=", "purple"):
+            assert leak not in body, leak
+        assert links(body, "pagination") == ["/acme/de/c/shirts?colour=blue",
+                                             "/acme/de/c/shirts?colour=blue&page=2",
+                                             "/acme/de/c/shirts?colour=blue&page=2"]
+        assert links(body, "locale-switcher") == ["/acme/c/shirts?colour=blue",
+                                                  "/acme/de/c/shirts?colour=blue"]
+
+
+def test_a_tracking_name_is_never_a_filter_the_key_would_miss(app: Flask) -> None:
+    """``ref`` is left out of the key, so a store's attribute called ``ref`` cannot filter by it."""
+    store = make_acme(app)
+    ref = {"attributes": [{"code": "ref", "labels": {"en": "Ref"},
+                           "values": [{"value": "a1", "labels": {"en": "A1"}}]}],
+           "products": [{**ACME["products"][0], "attributes": {"ref": ["a1"]}}]}
+    import_document(app, store, {**ACME, **ref, "products": ACME["products"][1:]
+                                 + ref["products"]})
+    client = app.test_client(use_cookies=False)
+    referred = client.get("/acme/c/shirts?ref=a1").get_data(as_text=True)
+    assert 'name="ref" value="a1"' in referred  # the attribute is there, as a facet
+    everything = product_names(client.get("/acme/c/shirts").get_data(as_text=True))
+    assert len(everything) > 1 and product_names(referred) == everything
+
+
+def test_repeated_parameters_are_keyed_as_the_view_reads_them(app: Flask) -> None:
+    make_acme(app, settings={"page_size": 1})
+    client = app.test_client(use_cookies=False)
+    # The view reads the first page number: these two requests mean different pages.
+    second_page = client.get("/acme/c/shirts?page=2&page=1")
+    assert b"Page 2 of 4" in second_page.data
+    for _ in range(2):
+        first_page = client.get("/acme/c/shirts?page=1&page=2")
+        assert b"Page 1 of 4" in first_page.data, first_page.headers["X-Page-Cache"]
+    assert first_page.headers["X-Page-Cache"] == "hit"
+    # A filter reads every value: keying on the first one would mix these two up.
+    client.get("/acme/c/shirts?colour=red&colour=blue")
+    for query, pages in (("colour=red&colour=blue", 3), ("colour=red&colour=green", 2)):
+        body = client.get(f"/acme/c/shirts?{query}").get_data(as_text=True)
+        assert f"Page 1 of {pages}" in body, query
+
+
+def test_a_cached_page_in_another_locale_needs_no_tenant_db(app: Flask,
+                                                            databases: Databases) -> None:
+    store = make_acme(app)
+    client = app.test_client(use_cookies=False)
+    pages = ("/acme/de/", "/acme/de/pages/about", "/acme/de/c/shirts?colour=blue")
+    stored = {path: client.get(path).data for path in pages}
+    provisioning.drop_database(databases.tenant_url(store.id))
+    connections = app.extensions["tenant_connections"]
+    connections.dispose_all()
+    for path in pages:
+        response = client.get(path)
+        assert (response.status_code, response.headers["X-Page-Cache"]) == (200, "hit"), path
+        assert response.data == stored[path]
+    assert len(connections) == 0  # not even an engine was made for the store's DB
+    # The DB really is down: a page that is not stored cannot be rendered.
+    assert client.get("/acme/de/c/jackets").status_code == 503
