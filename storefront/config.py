@@ -94,6 +94,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(master_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "TENANT_DB_URL_TEMPLATE": tenant_template,
+        # Off by default. A migrated tenant DB holding no store, on the server of the tenant DBs
+        # (a SQLite file, or a PostgreSQL database nobody is connected to): new managed tenant
+        # DBs are copied from it (CREATE DATABASE ... TEMPLATE) and then migrated, instead of
+        # running every migration on an empty DB. The test suite sets it (tests/conftest.py).
+        "TENANT_TEMPLATE_DB_URL": None,
         # How many tenant engines (each a small pool) one process keeps open at once.
         "TENANT_ENGINE_LIMIT": int(env.get("TENANT_ENGINE_LIMIT", "64")),
         # PgBouncer in transaction mode: no client-side pooling, no prepared statements.

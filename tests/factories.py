@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.platform.cli import store_service
-from storefront.platform.models import Store, User
+from storefront.platform.models import Store, User, UserRole
 from storefront.platform.services import create_user, user_by_email
 from storefront.tenancy import provisioning
 from storefront.tenancy.models import Product, ProductTranslation
@@ -17,14 +17,25 @@ from storefront.tenancy.models import Product, ProductTranslation
 OWNER = "owner@example.com"
 PASSWORD = "correct horse battery"
 
+# scrypt takes ~0.1 s a hash by design, and nearly every test makes an owner: the session's first
+# owner is made by create_user, later ones get a copy of that real hash of PASSWORD.
+_password_hash: list[str] = []
+
 
 def make_owner(app: Flask, email: str = OWNER) -> User:
-    """An agency user (created once), detached with its columns loaded."""
+    """An agency user with ``PASSWORD`` (created once), detached with its columns loaded."""
     with app.app_context():
         try:
             user = user_by_email(db.session, email)
         except Exception:
-            user = create_user(db.session, email, PASSWORD)
+            if _password_hash:
+                user = User(email=email.strip().lower(), password_hash=_password_hash[0],
+                            role=UserRole.OWNER)
+                db.session.add(user)
+                db.session.commit()
+            else:
+                user = create_user(db.session, email, PASSWORD)
+                _password_hash.append(user.password_hash)
         db.session.refresh(user)
         db.session.expunge(user)
         return user

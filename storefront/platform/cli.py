@@ -38,6 +38,7 @@ def store_service() -> StoreService:
         current_app.extensions["storefront_fernet"],
         current_app.config["TENANT_DB_URL_TEMPLATE"],
         forget_slugs,
+        current_app.config.get("TENANT_TEMPLATE_DB_URL"),
     )
 
 

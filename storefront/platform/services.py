@@ -160,11 +160,14 @@ class StoreService:
     """The store lifecycle. ``forget_slugs`` invalidates cached store resolution."""
 
     def __init__(self, session: Session, fernet: MultiFernet, tenant_url_template: str,
-                 forget_slugs: Callable[[Iterable[str]], None]) -> None:
+                 forget_slugs: Callable[[Iterable[str]], None],
+                 tenant_template_db: str | None = None) -> None:
         self.session = session
         self.fernet = fernet
         self.tenant_url_template = tenant_url_template
         self.forget_slugs = forget_slugs
+        # A migrated DB that new managed tenant DBs are copied from (TENANT_TEMPLATE_DB_URL).
+        self.tenant_template_db = tenant_template_db
 
     # reading -------------------------------------------------------------------------------
 
@@ -239,7 +242,7 @@ class StoreService:
             settings=settings or {}, contact={},
         )
         try:
-            self.provision(url, managed, tenant_row)
+            self.provision(url, managed, tenant_row, self.tenant_template_db)
         except Exception as exc:
             self._undo_create(store_id, url, managed, exc)
         return self.activate_provisioned(store)
@@ -269,12 +272,13 @@ class StoreService:
         return store
 
     @staticmethod
-    def provision(url: str, create_db: bool, tenant_row: dict[str, Any]) -> None:
+    def provision(url: str, create_db: bool, tenant_row: dict[str, Any],
+                  template_db: str | None = None) -> None:
         """Saga steps 2-3: create (or adopt) the tenant DB, migrate it, write its ``stores`` row."""
         created = False
         try:
             if create_db:
-                provisioning.create_database(url)
+                provisioning.create_database(url, template_db)
                 created = True
             engine = provisioning.open_for_provisioning(url, create=create_db)
             try:
