@@ -6,7 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from storefront.tenancy.routing import resolve_request_store
-from storefront.tenancy.session import tenant_session
+from storefront.tenancy.session import current_shop, tenant_session
 from tests.factories import make_store
 
 
@@ -23,11 +23,13 @@ def test_the_500_page_after_a_failed_statement_is_the_stores_own(app: Flask,
                                                                  client: FlaskClient) -> None:
     make_store(app, "shop", "Corner Shop")
 
-    # A view whose statement fails: on PostgreSQL that aborts the transaction the page would
-    # read the store's name through.
+    # A view that has read the store's row, then runs a statement that fails: on PostgreSQL
+    # that aborts the transaction the page would read through, and rolling back detaches the
+    # row it read.
     @app.get("/test-failing-statement/<slug>")
     def failing_statement(slug: str) -> str:
         resolve_request_store(slug)
+        assert current_shop().name == "Corner Shop"
         tenant_session().execute(text("SELECT no_such_column FROM stores"))
         return "unreachable"
 

@@ -10,7 +10,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
 from storefront.checkout.forms import COUNTRY, EMAIL
@@ -47,11 +54,13 @@ class PasswordForm(FlaskForm):
 class AddressBookForm(FlaskForm):
     kind = SelectField("Use for", choices=[SelectChoice("shipping", "Shipping"),
                                            SelectChoice("billing", "Billing")])
-    name = StringField("Full name", [InputRequired(), Length(max=200)])
-    line1 = StringField("Street and number", [InputRequired(), Length(max=200)])
+    # DataRequired, not InputRequired: the view strips the values, and a field of spaces or
+    # line breaks would then be a NULL in a NOT NULL column (a 500), not a missing field.
+    name = StringField("Full name", [DataRequired(), Length(max=200)])
+    line1 = StringField("Street and number", [DataRequired(), Length(max=200)])
     line2 = StringField("Address line 2", [Optional(), Length(max=200)])
-    city = StringField("City", [InputRequired(), Length(max=100)])
-    postal_code = StringField("Postal code", [InputRequired(), Length(max=20)])
+    city = StringField("City", [DataRequired(), Length(max=100)])
+    postal_code = StringField("Postal code", [DataRequired(), Length(max=20)])
     country = StringField("Country code", [InputRequired(), COUNTRY])
     phone = StringField("Phone", [Optional(), Length(max=40)])
 

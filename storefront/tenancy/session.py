@@ -46,6 +46,7 @@ def tenant_session() -> Session:
 
 def close_tenant_session(_exc: BaseException | None = None) -> None:
     """Roll back whatever was not committed and give the connection back, whatever happened."""
+    g.pop("shop", None)  # read through this session: detached once it is closed
     session: Session | None = g.pop("tenant_session", None)
     if session is not None:
         try:

@@ -188,3 +188,18 @@ def test_address_book(app: Flask, client: FlaskClient) -> None:
     assert len(rows(app, store.id, CustomerAddress)) == 1
     client.post(f"/shop/account/addresses/{address.id}/delete", data={"csrf_token": token})
     assert rows(app, store.id, CustomerAddress) == []
+
+
+def test_an_address_of_blank_fields_is_refused_not_a_500(app: Flask, client: FlaskClient) -> None:
+    # Found by tests/test_fuzz.py: "\r\n" passed InputRequired, the view stripped it to a NULL
+    # in a NOT NULL column.
+    store = shop(app)
+    register(client)
+    token = csrf_from(client, "/shop/account/addresses")
+    for blank in ("name", "line1", "city", "postal_code"):
+        fields = {"name": "Bea Buyer", "line1": "2 Side St", "city": "Shelbyville",
+                  "postal_code": "999", "country": "de", blank: " \r\n\t"}
+        response = client.post("/shop/account/addresses",
+                               data={"csrf_token": token, "kind": "billing", **fields})
+        assert response.status_code == 422, blank
+    assert rows(app, store.id, CustomerAddress) == []
