@@ -9,17 +9,9 @@ from storefront.extensions import cache
 from storefront.tenancy.models import Customer
 from tests.accounts.test_accounts import PASSWORD, login, logout, register
 from tests.checkout.helpers import csrf_from, rows, shop
+from tests.forms import captured
 
 NEW_PASSWORD = "another long password"
-
-
-def captured(app: Flask, client: FlaskClient) -> FlaskClient:
-    """Another browser holding a copy of ``client``'s session cookie (as an attacker would)."""
-    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    assert cookie is not None
-    copy = app.test_client()
-    copy.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value)
-    return copy
 
 
 def is_signed_in(client: FlaskClient, slug: str = "shop") -> bool:

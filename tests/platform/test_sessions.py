@@ -8,7 +8,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from storefront.extensions import cache, db
 from storefront.platform.models import User
 from tests.factories import OWNER, PASSWORD, make_owner, make_store
-from tests.forms import token_from
+from tests.forms import captured, token_from
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -23,15 +23,6 @@ def signed_in(app: Flask, email: str = OWNER) -> FlaskClient:
     client = app.test_client()
     assert login(client, email) == 303
     return client
-
-
-def captured(app: Flask, client: FlaskClient) -> FlaskClient:
-    """Another browser holding a copy of ``client``'s session cookie (as an attacker would)."""
-    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    assert cookie is not None
-    copy = app.test_client()
-    copy.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value)
-    return copy
 
 
 def is_signed_in(client: FlaskClient) -> bool:
