@@ -1,6 +1,7 @@
 """Query discipline: each page issues a small, fixed number of statements, whatever its size."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,9 +34,13 @@ def counting(app: Flask) -> Iterator[dict[str, list[str]]]:
     with app.app_context():
         master = db.engine
     seen: dict[str, list[str]] = {"master": [], "tenant": []}
+    # The listener sees every engine in the process: count only this thread's statements (the
+    # test client serves requests here), not those of a server an earlier test left running.
+    thread = threading.get_ident()
 
     def record(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen["master" if conn.engine is master else "tenant"].append(statement)
+        if threading.get_ident() == thread:
+            seen["master" if conn.engine is master else "tenant"].append(statement)
 
     event.listen(Engine, "before_cursor_execute", record)
     try:
