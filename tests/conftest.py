@@ -16,7 +16,8 @@ import os
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,17 @@ from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import NullPool, create_engine, text
+from sqlalchemy import Connection, Engine, NullPool, create_engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase
 
 from storefront import create_app
 from storefront.config import sqlalchemy_url
+from storefront.extensions import MasterBase, cache, db
 from storefront.migrations import MASTER, upgrade
+from storefront.platform.models import Store
 from storefront.tenancy import provisioning
+from storefront.tenancy.models import TenantBase
 from storefront.tenancy.provisioning import tenant_url_for
 from tests.pg import pg_server_url
 
@@ -58,6 +63,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql_only: isolation/concurrency/locking tests")
+    config.addinivalue_line("markers", "read_only: the test only reads, so it shares its module's "
+                            "app and stores (a change it makes fails it)")
     if not config.getoption("backends"):
         config.option.backends = list(BACKENDS)
 
@@ -154,12 +161,18 @@ class Templates:
 
 
 class Dropper:
-    """Drops finished tests' PostgreSQL databases on a background thread.
+    """Drops finished tests' PostgreSQL databases on a background thread, in batches.
 
-    ``DROP DATABASE`` waits for a checkpoint, a large part of a PostgreSQL test's time; here it
-    overlaps the next test instead. Each test's names are unique, so no test sees another's
-    leftovers; ``close`` (at the end of the session) waits until every drop is done.
+    ``DROP DATABASE`` waits for a checkpoint, which writes out every database created since the
+    last one: dropped one at a time, that was a large part of a PostgreSQL test's time. Here the
+    drops overlap the next tests, and a batch is issued at once on as many connections, so one
+    checkpoint serves it (and databases dropped before any checkpoint are never written out).
+    Each test's names are unique, so no test sees another's leftovers; ``close`` (at the end of
+    the session) waits until every drop is done.
     """
+
+    BATCH = 12  # tests whose databases are dropped together
+    LINGER = 2.0  # seconds a short batch waits for more before it is dropped anyway
 
     def __init__(self) -> None:
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -175,11 +188,27 @@ class Dropper:
         self._queue.put(prefix)
 
     def _run(self) -> None:
-        while (prefix := self._queue.get()) is not None:
+        pending: list[str] = []
+        closing = False
+        while not closing:
             try:
-                drop_postgres_databases(postgres_databases(prefix))
-            except Exception as exc:  # reported when the session ends
-                self.failures.append(f"{prefix}: {exc!r}")
+                prefix = self._queue.get(timeout=self.LINGER if pending else None)
+            except queue.Empty:
+                prefix = ""  # nothing more came: drop what is pending
+            closing = prefix is None
+            if prefix:
+                pending.append(prefix)
+            if pending and (not prefix or len(pending) >= self.BATCH):
+                self._drop(tuple(pending))
+                pending = []
+
+    def _drop(self, prefixes: tuple[str, ...]) -> None:
+        try:
+            names = [n for n in postgres_databases("sft_") if n.startswith(prefixes)]
+            with ThreadPoolExecutor(self.BATCH) as pool:
+                list(pool.map(lambda name: drop_postgres_databases([name]), names))
+        except Exception as exc:  # reported when the session ends
+            self.failures.append(f"{', '.join(prefixes)}: {exc!r}")
 
     def close(self) -> None:
         if self._thread is not None:
@@ -235,29 +264,42 @@ class Databases:
         return postgres_databases(self.prefix)
 
 
-@pytest.fixture
-def databases(backend: str, tmp_path: Path, templates: Templates,
-              dropper: Dropper) -> Iterator[Databases]:
-    """This test's own databases: master migrated (a copy of the template), no tenant DB yet."""
+def new_databases(backend: str, folder: Path, templates: Templates) -> Databases:
+    """New databases under a unique name (PostgreSQL) or in ``folder`` (SQLite): master migrated
+    (a copy of the template), no tenant DB yet."""
     master_template, tenant_template = templates.urls(backend)
     if backend == "sqlite":
         dbs = Databases(
-            backend, f"sqlite:///{tmp_path / 'master.db'}",
-            f"sqlite:///{tmp_path / 'tenants' / '{store_id}.db'}", folder=tmp_path,
+            backend, f"sqlite:///{folder / 'master.db'}",
+            f"sqlite:///{folder / 'tenants' / '{store_id}.db'}", folder=folder,
             tenant_template_db=tenant_template,
         )
-        provisioning.create_database(dbs.master_url, master_template)
-        yield dbs
+    else:
+        prefix = f"sft_{uuid.uuid4().hex[:10]}_"
+        server = pg_server_url()
+        dbs = Databases(backend, f"{server}/{prefix}master", f"{server}/{prefix}{{store_id}}",
+                        prefix=prefix, folder=folder, tenant_template_db=tenant_template)
+    provisioning.create_database(dbs.master_url, master_template)
+    return dbs
+
+
+def read_only(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("read_only") is not None
+
+
+@pytest.fixture
+def databases(request: pytest.FixtureRequest, backend: str, tmp_path: Path, templates: Templates,
+              dropper: Dropper) -> Iterator[Databases]:
+    """This test's own databases (a ``read_only`` test's are its module's shared ones)."""
+    if read_only(request):
+        yield request.getfixturevalue("shared_stores").databases
         return
-    prefix = f"sft_{uuid.uuid4().hex[:10]}_"
-    server = pg_server_url()
-    dbs = Databases(backend, f"{server}/{prefix}master", f"{server}/{prefix}{{store_id}}",
-                    prefix=prefix, folder=tmp_path, tenant_template_db=tenant_template)
+    dbs = new_databases(backend, tmp_path, templates)
     try:
-        provisioning.create_database(dbs.master_url, master_template)
         yield dbs
     finally:
-        dropper.drop(prefix)
+        if dbs.prefix:
+            dropper.drop(dbs.prefix)
 
 
 def app_config(databases: Databases, tmp_path: Path, **extra: Any) -> dict[str, Any]:
@@ -314,18 +356,133 @@ def build_app(config: dict[str, Any]) -> Flask:
 
 
 def dispose(app: Flask) -> None:
-    from storefront.extensions import db
-
     app.extensions["tenant_connections"].dispose_all()
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def app(databases: Databases, tmp_path: Path) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> Iterator[Flask]:
+    """The app on this test's databases (a ``read_only`` test's is its module's shared one)."""
+    if read_only(request):
+        shared: SharedStores = request.getfixturevalue("shared_stores")
+        yield shared.app
+        shared.after(request.node.nodeid)
+        return
     app = build_app(app_config(databases, tmp_path))
     yield app
     dispose(app)
+
+
+# Store fixtures (tests/catalog/conftest.py) that read_only tests may share.
+SHAREABLE_STORES: set[str] = set()
+
+
+def store_fixture(name: str, make: Callable[[Flask], Store]) -> Any:
+    """The fixture ``name``: ``make(app)`` for each test, or once per module for ``read_only``
+    tests, which then share it (and the app) with the module's other ``read_only`` tests."""
+    SHAREABLE_STORES.add(name)
+
+    @pytest.fixture(name=name)
+    def store(request: pytest.FixtureRequest, app: Flask) -> Store:
+        if read_only(request):
+            shared: SharedStores = request.getfixturevalue("shared_stores")
+            return shared.store(name, make)
+        return make(app)
+
+    return store
+
+
+class SharedStores:
+    """An app, its databases and stores, shared by a module's ``read_only`` tests.
+
+    After each test the cache is emptied and every row of master and of the stores' tenant DBs,
+    the set of tenant DBs and the app's config are compared with what the stores were made with:
+    a test that wrote anything fails, and the next test gets new databases.
+    """
+
+    def __init__(self, databases: Databases, folder: Path) -> None:
+        self.databases = databases
+        self.app = build_app(app_config(databases, folder))
+        self.stores: dict[str, Store] = {}
+        self._engines: dict[uuid.UUID, Engine] = {}
+        self._made_with = self._state()
+        self.broken = False
+
+    def store(self, name: str, make: Callable[[Flask], Store]) -> Store:
+        """The shared store ``name``, made on first use; a copy loaded from master."""
+        if name not in self.stores:
+            self.stores[name] = make(self.app)
+            self._engines[self.stores[name].id] = provisioning.open_for_provisioning(
+                self.databases.tenant_url(self.stores[name].id))
+            self._made_with = self._state()
+        with self.app.app_context():
+            store = db.session.get(Store, self.stores[name].id)
+            assert store is not None
+            db.session.expunge(store)
+            return store
+
+    def after(self, test: str) -> None:
+        """Check that ``test`` changed nothing; fail it if it did."""
+        with self.app.app_context():
+            cache.clear()  # counters and versions start over, as in a new app
+        now = self._state()
+        if now != self._made_with:
+            self.broken = True
+            changed = sorted(k for k in now.keys() | self._made_with.keys()
+                             if now.get(k) != self._made_with.get(k))
+            pytest.fail(f"{test} is marked read_only but changed {', '.join(changed)}")
+
+    def _state(self) -> dict[str, Any]:
+        """The app's config, the tenant DBs there are, and every row of master and of them."""
+        state: dict[str, Any] = {"config": dict(self.app.config),
+                                 "tenant DBs": self.databases.tenant_databases()}
+        with self.app.app_context():
+            state.update(table_rows(db.session.connection(), MasterBase, "master"))
+            db.session.rollback()
+        for store_id, engine in self._engines.items():
+            with engine.connect() as connection:
+                state.update(table_rows(connection, TenantBase, f"store {store_id.hex[:8]}"))
+        return state
+
+    def close(self, dropper: Dropper) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        dispose(self.app)
+        if self.databases.prefix:
+            dropper.drop(self.databases.prefix)
+
+
+def table_rows(connection: Connection, base: type[DeclarativeBase],
+               where: str) -> dict[str, list[Any]]:
+    """Every row of every table of ``base``, in a stable order, by "``where``.table"."""
+    return {f"{where}.{table.name}": sorted(tuple(map(str, row))
+                                            for row in connection.execute(select(table)))
+            for table in base.metadata.sorted_tables}
+
+
+@pytest.fixture(scope="module")
+def module_shares(dropper: Dropper) -> Iterator[dict[tuple[str, ...], SharedStores]]:
+    """The module's shared stores, by backend and the store fixtures the test asks for."""
+    shares: dict[tuple[str, ...], SharedStores] = {}
+    yield shares
+    for shared in shares.values():
+        shared.close(dropper)
+
+
+@pytest.fixture
+def shared_stores(request: pytest.FixtureRequest, backend: str, templates: Templates,
+                  dropper: Dropper, tmp_path_factory: pytest.TempPathFactory,
+                  module_shares: dict[tuple[str, ...], SharedStores]) -> SharedStores:
+    """The shared app and stores of a ``read_only`` test: those of its module's other
+    ``read_only`` tests on this backend that ask for exactly the same store fixtures."""
+    key = (backend, *sorted(set(request.fixturenames) & SHAREABLE_STORES))
+    if key in module_shares and module_shares[key].broken:
+        module_shares.pop(key).close(dropper)
+    if key not in module_shares:
+        folder = tmp_path_factory.mktemp("shared")
+        module_shares[key] = SharedStores(new_databases(backend, folder, templates), folder)
+    return module_shares[key]
 
 
 @pytest.fixture

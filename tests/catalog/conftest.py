@@ -3,24 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import update
 
 from storefront.platform.models import Store
 from storefront.tenancy.models import TenantStore
 from tests.catalog.catalogs import make_acme, make_books
+from tests.conftest import store_fixture
 from tests.factories import tenant_engine
 
-
-@pytest.fixture
-def acme(app: Flask) -> Store:
-    return make_acme(app)
-
-
-@pytest.fixture
-def books(app: Flask) -> Store:
-    return make_books(app)
+# A test marked read_only shares these with its module's other read_only tests.
+acme = store_fixture("acme", make_acme)
+books = store_fixture("books", make_books)
 
 
 def set_settings(app: Flask, store: Store, **settings: Any) -> None:

@@ -1,10 +1,13 @@
 """Locale routing, translation fallback, the switcher and locale-aware formatting."""
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from storefront.platform.models import Store
 from tests.catalog.html import breadcrumb, links, product_names
+
+pytestmark = pytest.mark.read_only  # every test here only reads the shared stores
 
 
 def test_default_locale_is_unprefixed_and_others_are_prefixed(client: FlaskClient,

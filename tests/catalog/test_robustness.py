@@ -1,6 +1,7 @@
 """Malformed query strings are a 400 or are ignored, never a 500."""
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from storefront.platform.models import Store
@@ -43,6 +44,7 @@ CASES = [
 ]
 
 
+@pytest.mark.read_only
 def test_malformed_query_strings_never_500(client: FlaskClient, acme: Store) -> None:
     # One store for every case: creating a store per case would cost more than the requests.
     wrong = []
@@ -55,6 +57,7 @@ def test_malformed_query_strings_never_500(client: FlaskClient, acme: Store) -> 
     assert wrong == []
 
 
+@pytest.mark.read_only
 def test_query_keys_that_name_url_for_arguments_are_harmless(client, acme) -> None:  # type: ignore[no-untyped-def]
     for path in ("/acme/?endpoint=x", "/acme/c/shirts?endpoint=x&page=1",
                  "/acme/p/red-tee?endpoint=x", "/acme/search?q=tee&endpoint=x",

@@ -1,6 +1,7 @@
 """Search: names, SKUs and descriptions in the current locale, paginated, never indexed."""
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -21,6 +22,7 @@ MATCHES = [
 ]
 
 
+@pytest.mark.read_only
 def test_search_matches_name_sku_and_description(client: FlaskClient, acme: Store) -> None:
     for q, expected in MATCHES:
         page = client.get("/acme/search", query_string={"q": q})
@@ -31,6 +33,7 @@ def test_search_matches_name_sku_and_description(client: FlaskClient, acme: Stor
         assert '<meta name="robots" content="noindex">' in body
 
 
+@pytest.mark.read_only
 def test_search_in_the_current_locale(client: FlaskClient, acme: Store, books: Store) -> None:
     body = client.get("/acme/de/search?q=Regenjacke").get_data(as_text=True)
     assert product_names(body) == ["Regenjacke"]
@@ -54,6 +57,7 @@ def test_search_is_paginated(app: Flask, client: FlaskClient, acme: Store) -> No
     assert client.get("/acme/search?q=tee&page=x").status_code == 400
 
 
+@pytest.mark.read_only
 def test_empty_or_overlong_query(client: FlaskClient, acme: Store) -> None:
     for q, message in [("", "Enter a word to search for."),
                        ("   ", "Enter a word to search for."),
