@@ -24,7 +24,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from storefront import cart, checkout, errors, formatting, health, inputs, mail
+    from storefront import (
+        cart,
+        checkout,
+        errors,
+        formatting,
+        health,
+        inputs,
+        mail,
+        unit_of_work,
+    )
     from storefront.accounts import views as account_views
     from storefront.cart import views as cart_views
     from storefront.catalog import cli as catalog_cli
@@ -46,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from storefront.themes import active as themes_active
 
     db.init_app(app)
+    unit_of_work.init_app(app)  # first: its commit runs before every after_request hook
     cache.init_app(app)
     csrf.init_app(app)
     tenancy_session.init_app(app)

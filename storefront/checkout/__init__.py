@@ -7,10 +7,8 @@ from storefront.platform.jobs import register_handler
 
 
 def init_app(app: Flask) -> None:
-    """Register the ``order_confirmation`` job and the hook that runs after an order commits."""
+    """Register the ``order_confirmation`` job."""
     from storefront.checkout.emails import ORDER_CONFIRMATION_JOB, send_order_confirmation
-    from storefront.checkout.views import hand_over_placed_order
 
-    app.after_request(hand_over_placed_order)
     registry = app.extensions.setdefault("job_handlers", {})
     register_handler(registry, ORDER_CONFIRMATION_JOB, send_order_confirmation)

@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    after_this_request,
-    g,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
@@ -43,6 +34,7 @@ from storefront.tenancy.models import TenantStore
 from storefront.tenancy.notices import notify
 from storefront.tenancy.page_cache import content_changed
 from storefront.tenancy.session import current_shop, tenant_session
+from storefront.unit_of_work import after_commit
 
 bp = Blueprint("checkout", __name__)
 bp.after_request(no_store)
@@ -96,14 +88,6 @@ def checkout() -> BaseResponse | tuple[str, int]:
     return _render(shop, form)
 
 
-def _commit_master_on_success(response: Response) -> Response:
-    # Runs before the store blueprint commits the tenant session: the e-mail job is in master
-    # before the order is in the tenant DB (see storefront.checkout.emails for why).
-    if response.status_code < 400:
-        db.session.commit()
-    return response
-
-
 @bp.post("/checkout")
 def submit() -> BaseResponse | tuple[str, int]:
     """Place the order in one tenant transaction; ``303`` to its confirmation."""
@@ -130,20 +114,18 @@ def submit() -> BaseResponse | tuple[str, int]:
         return _render(shop, form, 409, str(exc))
     if placed.created:
         content_changed()  # stock went down: cached pages may say "in stock" no longer true
+        # Flushed to master, which the unit of work commits before the tenant's order (see
+        # storefront.checkout.emails for why).
         queue_order_confirmation(db.session(), g.store.id, placed.order)
-        after_this_request(_commit_master_on_success)
-    g.placed_order_number = placed.order.number  # the cart is emptied once the order commits
-    return redirect(url_for("store.checkout.confirmation", number=placed.order.number), code=303)
+    number = placed.order.number
+    after_commit(lambda: hand_over_placed_order(number))
+    return redirect(url_for("store.checkout.confirmation", number=number), code=303)
 
 
-def hand_over_placed_order(response: Response) -> Response:
-    """After the store's commit (an app-level hook runs after the blueprints'): let this browser
-    see its order and empty its cart, only if the order really committed."""
-    number = g.pop("placed_order_number", None)
-    if number is not None and response.status_code < 400:
-        remember_order(number)
-        clear_cart()
-    return response
+def hand_over_placed_order(number: str) -> None:
+    """Once the order really committed: let this browser see it and empty its cart."""
+    remember_order(number)
+    clear_cart()
 
 
 @bp.get("/order/<number>")

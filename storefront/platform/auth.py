@@ -10,8 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.logins.generations import cache_key, current_generation, publish_after_commit
 from storefront.logins.throttle import login_throttle
+from storefront.platform.errors import InvalidInput
 from storefront.platform.models import User, UserRole
-from storefront.platform.services import InvalidInput
 
 SCOPE = "platform"
 MIN_PASSWORD_LENGTH = 8
@@ -46,26 +46,24 @@ def can_manage(user_id: uuid.UUID, role: UserRole, owner_id: uuid.UUID) -> bool:
 
 
 def end_sessions(session: Session, user_id: uuid.UUID) -> int:
-    """End every session of the user issued so far (logout, sign out everywhere); commits.
+    """End every session of the user issued so far (logout, sign out everywhere); flushes.
 
     Returns the new generation. The increment happens in the database, so two of them at once
-    both count.
+    both count; every process hears of it once the caller's unit of work commits.
     """
     session.execute(update(User).where(User.id == user_id)
                     .values(session_generation=User.session_generation + 1)
                     .execution_options(synchronize_session=False))
     generation = session.scalar(select(User.session_generation).where(User.id == user_id))
-    if generation is None:
-        session.rollback()
+    if generation is None:  # the UPDATE found no row: nothing was written
         raise InvalidInput(f"no user with id {user_id}")
     publish_after_commit(session, cache_key(SCOPE, user_id), generation)
-    session.commit()
     return generation
 
 
 def change_password(session: Session, user: User, current_password: str, new_password: str,
                     source: str) -> int:
-    """Set a new password once the current one is confirmed; ends every earlier session; commits.
+    """Set a new password once the current one is confirmed; ends every earlier session.
 
     The current password is checked under the login throttle: a stolen session must not be a way
     to guess it. Returns the new generation, for the session that made the change to keep.
@@ -79,7 +77,7 @@ def change_password(session: Session, user: User, current_password: str, new_pas
 
 
 def set_password(session: Session, user_id: uuid.UUID, new_password: str) -> int:
-    """Replace the password and end every earlier session; commits. Returns the generation."""
+    """Replace the password and end every earlier session. Returns the generation."""
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     session.execute(update(User).where(User.id == user_id)

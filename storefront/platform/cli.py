@@ -16,17 +16,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from storefront.extensions import db
 from storefront.migrations import MASTER, upgrade
 from storefront.platform.auth import end_sessions
+from storefront.platform.credits import CreditService
 from storefront.platform.crypto import CredentialError, decrypt
+from storefront.platform.drift import check_tenants
+from storefront.platform.errors import PlatformError
 from storefront.platform.models import Store, StoreDatabase
-from storefront.platform.services import (
-    CreditService,
-    PlatformError,
-    StoreService,
-    create_user,
-    user_by_email,
-)
+from storefront.platform.stores import StoreService
+from storefront.platform.users import create_user, user_by_email
 from storefront.tenancy import provisioning
 from storefront.tenancy.resolve import forget_slugs
+from storefront.unit_of_work import unit_of_work
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,17 +42,17 @@ def store_service() -> StoreService:
 
 
 def operator_errors(fn: F) -> F:
-    """Turn a refused operation into a one-line reason and a non-zero exit."""
+    """Run the command as one unit of work (committed when it returns, rolled back when it
+    fails); turn a refused operation into a one-line reason and a non-zero exit."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with unit_of_work():
+                return fn(*args, **kwargs)
         except (PlatformError, CredentialError, provisioning.ProvisioningError) as exc:
-            db.session.rollback()
             raise click.ClickException(str(exc)) from None
         except SQLAlchemyError as exc:
-            db.session.rollback()
             raise click.ClickException("the master database refused the change: "
                                        + provisioning.describe_failure(exc)) from None
 
@@ -277,7 +276,8 @@ def tenants_migrate(jobs: int) -> None:
 @operator_errors
 def tenants_check(repair: bool, grace_minutes: int) -> None:
     """Find drift between master and the tenant DBs."""
-    findings = store_service().check(repair=repair, grace=timedelta(minutes=grace_minutes))
+    findings = check_tenants(store_service(), repair=repair,
+                             grace=timedelta(minutes=grace_minutes))
     for finding in findings:
         line = f"{finding.slug}: {finding.problem}"
         if finding.repaired:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from storefront.platform.errors import Conflict, InvalidInput, PlatformError
 from storefront.platform.models import CreditBalance, CreditKind, CreditTransaction, Store
 from storefront.platform.stores import find_store
+from storefront.unit_of_work import savepoint
 
 MAX_CREDIT_AMOUNT = Decimal("1000000000")
 
@@ -44,7 +45,8 @@ class CreditResult:
 
 
 class CreditService:
-    """Credit purchases and usage: the ledger row and the balance change in one transaction."""
+    """Credit purchases and usage: the ledger row and the balance change, flushed together into
+    the caller's transaction."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -66,13 +68,13 @@ class CreditService:
         if earlier is not None:
             return earlier
         try:
-            balance = self._apply(store.id, value)
-            tx = CreditTransaction(store_id=store.id, kind=CreditKind.PURCHASE, amount=value,
-                                   balance_after=balance, reference=reference)
-            self.session.add(tx)
-            self.session.commit()
-        except IntegrityError:
-            self.session.rollback()  # a concurrent purchase with this reference won the race
+            with savepoint(self.session):
+                balance = self._apply(store.id, value)
+                tx = CreditTransaction(store_id=store.id, kind=CreditKind.PURCHASE, amount=value,
+                                       balance_after=balance, reference=reference)
+                self.session.add(tx)
+                self.session.flush()
+        except IntegrityError:  # a concurrent purchase with this reference won the race
             earlier = self._by_reference(store, reference, value)
             if earlier is None:
                 raise
@@ -91,8 +93,7 @@ class CreditService:
             .where(CreditBalance.store_id == store.id, CreditBalance.balance >= value)
             .values(balance=CreditBalance.balance - value)
         ))
-        if result.rowcount != 1:
-            self.session.rollback()
+        if result.rowcount != 1:  # nothing was written
             raise InsufficientCredits(
                 f"store {slug!r} has {self.balance(slug)} credits, less than {value}"
             )
@@ -100,7 +101,7 @@ class CreditService:
         tx = CreditTransaction(store_id=store.id, kind=CreditKind.USAGE, amount=-value,
                                balance_after=balance, reason=reason)
         self.session.add(tx)
-        self.session.commit()
+        self.session.flush()
         return CreditResult(tx, balance)
 
     def _apply(self, store_id: uuid.UUID, value: Decimal) -> Decimal:

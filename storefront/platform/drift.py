@@ -18,6 +18,7 @@ from storefront.platform.stores import StoreService
 from storefront.tenancy import provisioning
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.provisioning import describe_failure
+from storefront.unit_of_work import saga_step
 
 
 @dataclass
@@ -76,8 +77,7 @@ def _deleted(stores: StoreService, store: Store, repair: bool) -> CheckFinding:
         try:
             stores.remove_tenant_data(store.id)
             finding.repaired = "tenant data removed"
-        except Exception as exc:
-            stores.session.rollback()
+        except Exception as exc:  # its master step, if it got that far, rolled back
             finding.repaired = f"not repaired: {describe_failure(exc)}"
     return finding
 
@@ -130,5 +130,5 @@ def _read_tenant(store_id: uuid.UUID, url: str) -> tuple[str | None, str | None]
 def _discard_provisioning(stores: StoreService, store: Store, url: str, managed: bool) -> None:
     if managed:
         provisioning.drop_database(url)
-    stores.delete_master_rows(store.id)
-    stores.session.commit()
+    with saga_step(stores.session):
+        stores.delete_master_rows(store.id)

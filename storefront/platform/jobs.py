@@ -1,5 +1,9 @@
 """The master job queue: enqueue, claim, complete, retry with backoff, dead after max attempts.
 
+Every transition of a job (claimed, done, back to pending, dead) is committed on its own, as a
+saga step: other workers must see it at once, and a worker that dies between two steps leaves a
+claim that goes stale and is taken over. The handler runs in a unit of work of its own.
+
 A claim is one statement that moves a due job from ``pending`` to ``running`` and stamps it with a
 claim token that is unique to this claim. On PostgreSQL the job is picked with
 ``FOR UPDATE SKIP LOCKED``, so concurrent workers never wait on, nor take, the same row; on SQLite
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from storefront.models_base import utcnow
 from storefront.platform.models import Job
+from storefront.unit_of_work import saga_step, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +103,7 @@ class ClaimedJob:
 
 
 def claim(session: Session, worker: str, now: datetime | None = None) -> ClaimedJob | None:
-    """Take the next due job (or a stale running one) in one statement and commit, or None."""
+    """Take the next due job (or a stale running one) in one committed statement, or None."""
     now = now or utcnow()
     token = f"{worker}:{uuid.uuid4().hex[:12]}"[:100]
     due = or_(
@@ -111,15 +116,15 @@ def claim(session: Session, worker: str, now: datetime | None = None) -> Claimed
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
-    row = session.execute(
-        update(Job)
-        .where(Job.id == next_id, due)  # re-checked: the row must still be due when updated
-        .values(status=RUNNING, locked_at=now, locked_by=token, attempts=Job.attempts + 1,
-                updated_at=now)
-        .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
-        .execution_options(synchronize_session=False)
-    ).first()
-    session.commit()
+    with saga_step(session):
+        row = session.execute(
+            update(Job)
+            .where(Job.id == next_id, due)  # re-checked: the row must still be due when updated
+            .values(status=RUNNING, locked_at=now, locked_by=token, attempts=Job.attempts + 1,
+                    updated_at=now)
+            .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
+            .execution_options(synchronize_session=False)
+        ).first()
     if row is None:
         return None
     return ClaimedJob(row.id, row.kind, dict(row.payload or {}), row.attempts, row.max_attempts,
@@ -153,13 +158,13 @@ def fail(session: Session, job: ClaimedJob, error: str, *, permanent: bool = Fal
 def _finish(session: Session, job: ClaimedJob, values: dict[str, Any],
             now: datetime | None) -> bool:
     now = now or utcnow()
-    result = session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status == RUNNING, Job.locked_by == job.token)
-        .values(locked_at=None, locked_by=None, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    with saga_step(session):
+        result = session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == RUNNING, Job.locked_by == job.token)
+            .values(locked_at=None, locked_by=None, updated_at=now, **values)
+            .execution_options(synchronize_session=False)
+        )
     owned = bool(result.rowcount)  # type: ignore[attr-defined]
     if not owned:
         log.warning("job %s was taken over by another worker; result not recorded", job.id)
@@ -192,7 +197,8 @@ def run_job(session: Session, registry: Mapping[str, JobHandler], job: ClaimedJo
     if handler is None:
         return fail(session, job, f"no handler for job kind {job.kind!r}", permanent=True, now=now)
     try:
-        note = handler(job.payload)
+        with unit_of_work(session):  # what the handler writes, undone if it fails
+            note = handler(job.payload)
     except PermanentJobError as exc:
         log.error("job %s (%s) failed for good: %s", job.id, job.kind, exc)
         return fail(session, job, f"{type(exc).__name__}: {exc}", permanent=True, now=now)
@@ -200,7 +206,6 @@ def run_job(session: Session, registry: Mapping[str, JobHandler], job: ClaimedJo
         log.warning("job %s (%s) attempt %d: %s", job.id, job.kind, job.attempts, exc)
         return fail(session, job, str(exc), base=base, now=now)
     except Exception as exc:  # any other failure is retried; the traceback is kept on the job
-        session.rollback()
         log.exception("job %s (%s) attempt %d failed", job.id, job.kind, job.attempts)
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return fail(session, job, detail, base=base, now=now)

@@ -1,9 +1,10 @@
 """The store lifecycle across master and the tenant DBs: create, rename, suspend, activate, delete.
 
 No transaction spans master and a tenant DB, so every operation that writes both is a short
-saga: each step is committed on its own, a failure undoes the steps before it, and when even the
-undo fails the error says what is pending and that ``storefront tenants check --repair``
-(``platform.drift``) finishes it.
+saga: each step is committed on its own (``saga_step``), a failure undoes the steps before it,
+and when even the undo fails the error says what is pending and that ``storefront tenants check
+--repair`` (``platform.drift``) finishes it. Operations on master alone (suspend, activate, key
+rotation) only flush: the command's unit of work commits them.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ from storefront.platform.users import user_by_email
 from storefront.tenancy import provisioning
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.provisioning import describe_failure
+from storefront.unit_of_work import after_commit_of, saga_step
 
 log = logging.getLogger(__name__)
 
@@ -186,19 +188,17 @@ class StoreService:
         """Saga step 1: the master rows, in status ``provisioning`` (routing answers 404)."""
         store = Store(id=store_id, user_id=owner_id, slug=slug,
                       status=StoreStatus.PROVISIONING, is_active=False)
-        self.session.add(store)
         try:
-            self.session.flush()  # the rows below reference it
-        except IntegrityError:
-            self.session.rollback()
-            raise Conflict(f"the slug {slug!r} is already taken") from None
-        self.session.add(StoreDatabase(store_id=store_id, encrypted_url=encrypt(self.fernet, url),
-                                       managed=managed))
-        self.session.add(CreditBalance(store_id=store_id, balance=Decimal("0")))
-        try:
-            self.session.commit()
+            with saga_step(self.session):
+                self.session.add(store)
+                try:
+                    self.session.flush()  # the rows below reference it
+                except IntegrityError:
+                    raise Conflict(f"the slug {slug!r} is already taken") from None
+                self.session.add(StoreDatabase(store_id=store_id, managed=managed,
+                                               encrypted_url=encrypt(self.fernet, url)))
+                self.session.add(CreditBalance(store_id=store_id, balance=Decimal("0")))
         except IntegrityError as exc:
-            self.session.rollback()
             if self.session.scalar(select(Store.id).where(Store.slug == slug)):
                 raise Conflict(f"the slug {slug!r} is already taken") from None
             reason = describe_failure(exc)
@@ -230,12 +230,11 @@ class StoreService:
 
     def activate_provisioned(self, store: Store) -> Store:
         """Saga step 4: the store goes live."""
-        store.status = StoreStatus.ACTIVE
-        store.is_active = True
         try:
-            self.session.commit()
+            with saga_step(self.session):
+                store.status = StoreStatus.ACTIVE
+                store.is_active = True
         except SQLAlchemyError as exc:
-            self.session.rollback()
             raise TenantStepFailed(
                 f"the tenant database of store {store.id} is ready but master could not mark "
                 f"it active ({describe_failure(exc)}); it stays in status provisioning (answers "
@@ -248,11 +247,9 @@ class StoreService:
                      exc: Exception) -> None:
         reason = describe_failure(exc)
         try:
-            self.session.rollback()
-            self.delete_master_rows(store_id)
-            self.session.commit()
+            with saga_step(self.session):
+                self.delete_master_rows(store_id)
         except SQLAlchemyError:
-            self.session.rollback()
             raise TenantStepFailed(
                 f"the tenant database could not be prepared ({reason}) and the master row could "
                 f"not be removed: store {store_id} is left in status provisioning (answers 404); "
@@ -284,15 +281,14 @@ class StoreService:
             select(StoreSlugHistory).where(StoreSlugHistory.old_slug == new_slug)
         )
         restore: tuple[uuid.UUID, datetime] | None = None
-        if reclaimed is not None:  # renaming back to a slug this store used before
-            restore = (reclaimed.id, reclaimed.created_at)
-            self.session.delete(reclaimed)
-        store.slug = new_slug
-        self.session.add(StoreSlugHistory(store_id=store.id, old_slug=slug))
         try:
-            self.session.commit()
+            with saga_step(self.session):
+                if reclaimed is not None:  # renaming back to a slug this store used before
+                    restore = (reclaimed.id, reclaimed.created_at)
+                    self.session.delete(reclaimed)
+                store.slug = new_slug
+                self.session.add(StoreSlugHistory(store_id=store.id, old_slug=slug))
         except IntegrityError:
-            self.session.rollback()
             raise Conflict(f"the slug {new_slug!r} is already taken") from None
         self.forget_store_slugs(store, also=[slug, new_slug])
 
@@ -322,17 +318,15 @@ class StoreService:
         reason = describe_failure(exc)
         store_id = store.id
         try:
-            self.session.rollback()
-            self.session.execute(delete(StoreSlugHistory).where(StoreSlugHistory.old_slug == old))
-            self.session.execute(
-                update(Store).where(Store.id == store_id).values(slug=old, updated_at=updated_at)
-            )
-            if reclaimed is not None:
-                self.session.add(StoreSlugHistory(id=reclaimed[0], store_id=store_id,
-                                                  old_slug=new, created_at=reclaimed[1]))
-            self.session.commit()
+            with saga_step(self.session):
+                self.session.execute(
+                    delete(StoreSlugHistory).where(StoreSlugHistory.old_slug == old))
+                self.session.execute(update(Store).where(Store.id == store_id)
+                                     .values(slug=old, updated_at=updated_at))
+                if reclaimed is not None:
+                    self.session.add(StoreSlugHistory(id=reclaimed[0], store_id=store_id,
+                                                      old_slug=new, created_at=reclaimed[1]))
         except SQLAlchemyError:
-            self.session.rollback()
             raise TenantStepFailed(
                 f"the tenant DB could not be updated ({reason}) and master could not be put "
                 f"back: master says {new!r}, the tenant says {old!r}; run "
@@ -347,10 +341,18 @@ class StoreService:
 
     def forget_store_slugs(self, store: Store, also: Iterable[str] = ()) -> None:
         """Drop the cached resolution of the store's slug, its former ones and ``also``."""
+        self.forget_slugs(self._slugs(store, also))
+
+    def forget_store_slugs_after_commit(self, stores: Iterable[Store]) -> None:
+        """``forget_store_slugs`` once the session's transaction has committed."""
+        slugs = set().union(*(self._slugs(store) for store in stores))
+        after_commit_of(self.session, lambda: self.forget_slugs(slugs))
+
+    def _slugs(self, store: Store, also: Iterable[str] = ()) -> set[str]:
         old = self.session.scalars(
             select(StoreSlugHistory.old_slug).where(StoreSlugHistory.store_id == store.id)
         ).all()
-        self.forget_slugs({store.slug, *old, *also})
+        return {store.slug, *old, *also}
 
     # suspend / activate / delete ------------------------------------------------------------
 
@@ -363,11 +365,12 @@ class StoreService:
         return self._set_online(slug, StoreStatus.ACTIVE)
 
     def _set_online(self, slug: str, status: StoreStatus) -> Store:
+        """Master only, flushed; routing forgets the store once the caller has committed."""
         store = self._live(slug)
         store.status = status
         store.is_active = status == StoreStatus.ACTIVE
-        self.session.commit()
-        self.forget_store_slugs(store)
+        self.session.flush()
+        self.forget_store_slugs_after_commit([store])
         return store
 
     def _live(self, slug: str) -> Store:
@@ -379,10 +382,10 @@ class StoreService:
     def delete(self, slug: str) -> Store:
         """Soft-delete in master (410 at once), then remove the tenant's data."""
         store = self._live(slug)  # a create still running would race the drop
-        store.status = StoreStatus.SUSPENDED
-        store.is_active = False
-        store.deleted_at = datetime.now(UTC)
-        self.session.commit()
+        with saga_step(self.session):  # step 1: routing answers 410 from now on
+            store.status = StoreStatus.SUSPENDED
+            store.is_active = False
+            store.deleted_at = datetime.now(UTC)
         self.forget_store_slugs(store)
         try:
             self.remove_tenant_data(store.id)
@@ -395,7 +398,8 @@ class StoreService:
         return store
 
     def remove_tenant_data(self, store_id: uuid.UUID) -> None:
-        """Drop the store's managed DB (or empty the one the owner brought); once."""
+        """Saga step: drop the store's managed DB (or empty the one the owner brought), then
+        record that in master; once."""
         db_row = self.session.get(StoreDatabase, store_id)
         if db_row is None or db_row.dropped_at is not None:
             return
@@ -408,21 +412,20 @@ class StoreService:
                 provisioning.purge_rows(engine)
             finally:
                 engine.dispose()
-        db_row.dropped_at = datetime.now(UTC)
-        self.session.commit()
+        with saga_step(self.session):
+            db_row.dropped_at = datetime.now(UTC)
 
     # keys ------------------------------------------------------------------------------------
 
     def rotate_keys(self) -> int:
-        """Re-encrypt every tenant credential with the first key; returns how many rows."""
+        """Re-encrypt every tenant credential with the first key (flushed); returns how many
+        rows. Routing forgets every store once the caller has committed."""
         rows = self.session.scalars(select(StoreDatabase)).all()
         for row in rows:
             row.encrypted_url = rotate(self.fernet, row.encrypted_url)
             row.version += 1
-        self.session.commit()
-        stores = self.session.scalars(select(Store)).all()
-        for store in stores:
-            self.forget_store_slugs(store)
+        self.session.flush()
+        self.forget_store_slugs_after_commit(self.session.scalars(select(Store)).all())
         return len(rows)
 
 

@@ -32,6 +32,7 @@ from storefront.platform.auth import (
     session_user_id,
     start_session,
 )
+from storefront.platform.errors import InvalidInput
 from storefront.platform.forms import (
     LoginForm,
     LogoutForm,
@@ -40,13 +41,12 @@ from storefront.platform.forms import (
     ThemeForm,
 )
 from storefront.platform.models import Store, StoreDatabase, StoreStatus, User, UserRole
-from storefront.platform.services import InvalidInput
 from storefront.safe_redirect import local_path
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.notices import notify
 from storefront.tenancy.resolve import bump_store_version
-from storefront.tenancy.session import tenant_session_for
+from storefront.tenancy.session import open_tenant_session, reading_tenant
 from storefront.themes import services as theme_services
 from storefront.themes.registry import (
     FONTS,
@@ -56,6 +56,7 @@ from storefront.themes.registry import (
     clean_settings,
     read_settings,
 )
+from storefront.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("platform", __name__, url_prefix="/platform")
@@ -192,7 +193,7 @@ def _store_row(store: Store, db_version: int) -> StoreRow:
     if store.status == StoreStatus.PROVISIONING:
         return row
     try:
-        with tenant_session_for(store.id, db_version) as tenant:
+        with reading_tenant(store.id, db_version) as tenant:
             found = tenant.execute(
                 select(TenantStore.name, TenantStore.theme).where(TenantStore.id == store.id)
             ).first()
@@ -230,27 +231,24 @@ def theme(slug: str) -> Any:
     _user, store, version = _managed_store(slug)
     form = ThemeForm()
     error, status = None, 200
-    published_now: ThemeSettings | None = None
-    with tenant_session_for(store.id, version) as tenant:
-        shop = tenant.get(TenantStore, store.id)
-        if shop is None:
-            abort(404)
-        if form.validate_on_submit():
-            try:
-                settings = clean_settings(request.form.to_dict())
-            except ThemeSettingsError as exc:
-                error, status = str(exc), 400
-            else:
-                theme_services.save_draft(tenant, store.id, settings)
-                if request.form.get("action") != "publish":
-                    return redirect(f"/{store.slug}/?preview_theme={settings.name}", code=303)
-                published_now = theme_services.publish(tenant, store.id)
-        elif request.method == "POST":
-            error, status = "The form expired; please try again.", 400
-        current = theme_services.draft_settings(shop)
-        published = theme_services.published_settings(shop)
-    if published_now is not None:  # only now: the tenant session above has committed
-        return _published(store, published_now)
+    tenant = open_tenant_session(store.id, version)
+    shop = tenant.get(TenantStore, store.id)
+    if shop is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            settings = clean_settings(request.form.to_dict())
+        except ThemeSettingsError as exc:
+            error, status = str(exc), 400
+        else:
+            theme_services.save_draft(tenant, store.id, settings)
+            if request.form.get("action") != "publish":
+                return redirect(f"/{store.slug}/?preview_theme={settings.name}", code=303)
+            return _published(store, theme_services.publish(tenant, store.id))
+    elif request.method == "POST":
+        error, status = "The form expired; please try again.", 400
+    current = theme_services.draft_settings(shop)
+    published = theme_services.published_settings(shop)
     return render_template("platform/theme.html", store=store, shop_name=shop.name,
                            form=form, current=current, published=published, themes=THEMES,
                            fonts=FONTS, error=error), status
@@ -265,18 +263,23 @@ def publish_theme(slug: str) -> Any:
         abort(400, "The form expired; please go back and try again.")
     name = request.form.get("theme") or None
     try:
-        with tenant_session_for(store.id, version) as tenant:
-            settings = theme_services.publish(tenant, store.id, name)
+        settings = theme_services.publish(open_tenant_session(store.id, version), store.id, name)
     except ThemeSettingsError as exc:
         abort(400, str(exc))
     return _published(store, settings)
 
 
 def _published(store: Store, settings: ThemeSettings) -> Any:
-    """After a committed publish: fresh pages for everyone, and a word to the owner on the store."""
-    bump_store_version(store.id)  # every cached page of the store shows the old theme
-    notify(f"Published: every shopper now sees the {settings.theme.label} theme.", "success",
-           store_id=store.id)
+    """Once the publish has committed: fresh pages for everyone, and a word to the owner on the
+    store."""
+    store_id, label = store.id, settings.theme.label
+
+    def announce() -> None:
+        bump_store_version(store_id)  # every cached page of the store shows the old theme
+        notify(f"Published: every shopper now sees the {label} theme.", "success",
+               store_id=store_id)
+
+    after_commit(announce)
     return redirect(f"/{store.slug}/", code=303)
 
 

@@ -16,7 +16,7 @@ from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pag
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.resolve import settings_versions, stores_version
-from storefront.tenancy.session import current_shop, tenant_session, tenant_session_for
+from storefront.tenancy.session import current_shop, reading_tenant, tenant_session
 
 store_bp = Blueprint("seo", __name__)
 host_bp = Blueprint("crawl", __name__)
@@ -162,7 +162,7 @@ def _store_rules(store_id: uuid.UUID, version: int) -> list[str] | None:
     """The store's ``settings.robots_disallow`` paths (relative to the store), sanitised; None
     when its tenant DB cannot be reached."""
     try:
-        with tenant_session_for(store_id, version) as tenant:
+        with reading_tenant(store_id, version) as tenant:
             settings = tenant.scalar(select(TenantStore.settings)
                                      .where(TenantStore.id == store_id)) or {}
     except TenantUnavailable:

@@ -14,7 +14,8 @@ from flask import Flask, Response, current_app, g, request, session
 
 from storefront.extensions import cache
 from storefront.page_params import ignored
-from storefront.tenancy.resolve import store_version
+from storefront.tenancy.resolve import bump_store_version, store_version
+from storefront.unit_of_work import after_commit
 
 HEADER = "X-Page-Cache"
 
@@ -27,7 +28,10 @@ def no_page_cache() -> None:
 def content_changed() -> None:
     """This request changes what the store's pages show (stock, say): once its writes are
     committed, every cached page of the store is dropped."""
-    g.content_changed = True
+    store_id = g.store.id
+    # A shopper's write (an order's stock) changes pages, never the store's settings: what is
+    # built from settings alone (its robots.txt rules) stays cached.
+    after_commit(lambda: bump_store_version(store_id, settings_changed=False))
 
 
 def _anonymous() -> bool:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g
+from flask import Blueprint, Flask, current_app, g
 
 from storefront import i18n
 from storefront.extensions import db
 from storefront.platform.auth import signed_in_user_id
 from storefront.seo import http as seo_http
 from storefront.tenancy import page_cache
-from storefront.tenancy.resolve import ResolvedStore, bump_store_version, resolve_store
+from storefront.tenancy.resolve import ResolvedStore, resolve_store
 from storefront.themes.active import preview_headers
 
 
@@ -35,18 +35,6 @@ def _add_slug(_endpoint: str, values: dict[str, Any]) -> None:
         values["store_slug"] = g.store.slug
 
 
-def _commit(response: Response) -> Response:
-    """The one place a store request's writes are committed: only when it succeeded."""
-    tenant = g.get("tenant_session")
-    if tenant is not None and response.status_code < 400:
-        tenant.commit()
-        if g.get("content_changed"):
-            # A shopper's write (an order's stock) changes pages, never the store's settings:
-            # what is built from settings alone (its robots.txt rules) stays cached.
-            bump_store_version(g.store.id, settings_changed=False)
-    return response
-
-
 def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     """Mount the store blueprints under ``/<store_slug>`` behind store resolution."""
     store_bp = Blueprint("store", __name__)
@@ -54,8 +42,9 @@ def init_app(app: Flask, blueprints: list[Blueprint]) -> None:
     store_bp.url_defaults(_add_slug)
     store_bp.after_request(seo_http.add_validators)  # after_request runs in reverse: last
     store_bp.after_request(seo_http.private_noindex)
+    # A page is stored only once its writes committed: the request's unit of work commits
+    # before any after_request hook runs (storefront.unit_of_work).
     page_cache.init_store_blueprint(store_bp)
-    store_bp.after_request(_commit)  # a page is cached only once its writes committed
     store_bp.after_request(preview_headers)  # first: marks a preview before anything stores it
     # After the page cache's hook: the locale is checked against the store only on a miss.
     i18n.init_store_blueprint(store_bp)

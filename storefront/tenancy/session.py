@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from storefront.extensions import db
 from storefront.platform.crypto import CredentialError, fernet_from_config
-from storefront.platform.services import load_tenant_url
+from storefront.platform.tenant_dbs import load_tenant_url
 from storefront.tenancy.connections import ConnectionManager
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.models import TenantStore
 from storefront.tenancy.provisioning import describe_failure
+from storefront.unit_of_work import NoUnitOfWork, current_unit, enlist
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def tenant_session() -> Session:
         log.error("tenant DB of store %s unavailable: %s", store.id, describe_failure(exc))
         raise TenantUnavailable(store.slug) from None
     g.tenant_session = session
+    enlist(session)  # committed by the request's unit of work, after master
     return session
 
 
@@ -92,22 +94,40 @@ def optional_shop() -> TenantStore | None:
         return None
 
 
-@contextmanager
-def tenant_session_for(store_id: uuid.UUID, db_version: int) -> Iterator[Session]:
-    """A tenant session outside store routing (the platform side): commits on success."""
+def _open_for(store_id: uuid.UUID, db_version: int) -> Session:
     try:
         engine = connections().engine_for(store_id, db_version)
     except (SQLAlchemyError, CredentialError) as exc:
         raise TenantUnavailable(str(store_id)) from exc
-    session = Session(engine, expire_on_commit=False, autoflush=False)
+    return Session(engine, expire_on_commit=False, autoflush=False)
+
+
+def open_tenant_session(store_id: uuid.UUID, db_version: int) -> Session:
+    """A store's tenant session outside store routing (the platform side), to write through.
+
+    It is committed, after master, by the unit of work of the request or command, and closed
+    when that ends.
+    """
+    unit = current_unit()
+    if unit is None:
+        raise NoUnitOfWork("a tenant session to write through needs a unit of work")
+    session = _open_for(store_id, db_version)
+    unit.after_end(session.close)
+    try:
+        session.connection()  # an unreachable DB is a 503 here, not a 500 at the first query
+    except SQLAlchemyError as exc:
+        raise TenantUnavailable(str(store_id)) from exc
+    unit.enlist(session)
+    return session
+
+
+@contextmanager
+def reading_tenant(store_id: uuid.UUID, db_version: int) -> Iterator[Session]:
+    """A store's tenant session for reads only, closed (its connection given back) at once."""
+    session = _open_for(store_id, db_version)
     try:
         yield session
-        session.commit()
     except OperationalError as exc:
-        session.rollback()
         raise TenantUnavailable(str(store_id)) from exc
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()

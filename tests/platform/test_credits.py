@@ -7,12 +7,23 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.platform.services import CreditService
+from storefront.platform.credits import CreditService
+from storefront.platform.models import CreditTransaction, Store
+from storefront.unit_of_work import unit_of_work
 from tests.conftest import Databases
 from tests.factories import make_store
 from tests.snapshots import snapshot
+
+
+def ledger(slug: str) -> list[CreditTransaction]:
+    """The store's credit ledger, oldest first, read straight from master."""
+    return list(db.session.scalars(
+        select(CreditTransaction).join(Store, Store.id == CreditTransaction.store_id)
+        .where(Store.slug == slug).order_by(CreditTransaction.created_at)
+    ))
 
 
 def test_purchase_use_balance(app: Flask, runner: FlaskCliRunner) -> None:
@@ -25,8 +36,8 @@ def test_purchase_use_balance(app: Flask, runner: FlaskCliRunner) -> None:
     assert "balance 69.50" in used.output
     assert runner.invoke(args=["credits", "balance", "acme"]).output.strip() == "69.50"
     with app.app_context():
-        ledger = CreditService(db.session).transactions("acme")
-    assert [(t.kind.value, t.amount, t.balance_after) for t in ledger] == [
+        entries = ledger("acme")
+    assert [(t.kind.value, t.amount, t.balance_after) for t in entries] == [
         ("purchase", Decimal("100.00"), Decimal("100.00")),
         ("usage", Decimal("-30.50"), Decimal("69.50")),
     ]
@@ -40,7 +51,7 @@ def test_same_reference_records_one_purchase(app: Flask, runner: FlaskCliRunner)
     assert "already recorded" in result.output
     assert runner.invoke(args=["credits", "balance", "acme"]).output.strip() == "25.00"
     with app.app_context():
-        assert len(CreditService(db.session).transactions("acme")) == 1
+        assert len(ledger("acme")) == 1
 
 
 @pytest.mark.parametrize("args, reason", [
@@ -82,8 +93,8 @@ def test_deleted_store_has_no_credits_to_move(app: Flask, runner: FlaskCliRunner
 @pytest.mark.postgresql_only
 def test_concurrent_usage_never_overdraws(app: Flask, backend: str) -> None:
     make_store(app, "acme")
-    with app.app_context():
-        CreditService(db.session).purchase("acme", "10", "seed")
+    with app.app_context(), unit_of_work():
+        CreditService(db.session()).purchase("acme", "10", "seed")
     outcomes: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(12)
@@ -92,7 +103,8 @@ def test_concurrent_usage_never_overdraws(app: Flask, backend: str) -> None:
         with app.app_context():
             start.wait()
             try:
-                CreditService(db.session).use("acme", "1", "race")
+                with unit_of_work():
+                    CreditService(db.session()).use("acme", "1", "race")
                 result = "ok"
             except Exception as exc:  # InsufficientCredits is the expected refusal
                 result = type(exc).__name__

@@ -6,8 +6,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from storefront.extensions import db
 from storefront.logins.throttle import ThrottlePolicy
-from storefront.platform.services import create_user
+from storefront.platform.users import create_user
 from storefront.tenancy import provisioning
+from storefront.unit_of_work import unit_of_work
 from tests.conftest import Databases
 from tests.factories import OWNER, PASSWORD, make_owner, make_store
 from tests.forms import token_from
@@ -78,8 +79,8 @@ def test_login_lists_own_stores_with_tenant_names(app: Flask, client: FlaskClien
 
 def test_admin_sees_every_store(app: Flask, client: FlaskClient) -> None:
     make_store(app, "mine", "My Own Shop")
-    with app.app_context():
-        create_user(db.session, "admin@example.com", PASSWORD, "admin")
+    with app.app_context(), unit_of_work():
+        create_user(db.session(), "admin@example.com", PASSWORD, "admin")
     make_owner(app, "rival@example.com")
     make_store(app, "theirs", "Rival Shop", owner="rival@example.com")
     login(client, "admin@example.com")
