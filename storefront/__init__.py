@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         health,
         inputs,
         mail,
+        page_frame,
         unit_of_work,
     )
     from storefront.accounts import views as account_views
@@ -74,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     seo_views.init_app(app)
     seo_head.init_app(app)
     themes_active.init_app(app)
+    page_frame.init_app(app)
     cart.init_app(app)
     mail.init_app(app)
     checkout.init_app(app)

@@ -45,8 +45,9 @@ def request_tree() -> CategoryTree:
     return tree
 
 
-def layout() -> Layout | None:
-    """The layout of the current store page; None outside a store or when its DB is down."""
+def build_layout() -> Layout | None:
+    """Read the layout of the current store page (before its template renders); None outside a
+    store or when its DB is down."""
     cached: Layout | None = g.get("layout")
     if cached is not None:
         return cached
@@ -60,6 +61,12 @@ def layout() -> Layout | None:
     )
     g.layout = result
     return result
+
+
+def layout() -> Layout | None:
+    """The layout ``build_layout`` read for this page, if any; for templates, never a query."""
+    built: Layout | None = g.get("layout")
+    return built
 
 
 def price(value: Decimal | None) -> str:

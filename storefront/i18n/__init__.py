@@ -9,10 +9,12 @@ every blueprint mounted under the store, whoever wrote it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Flask, abort, g, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
 from werkzeug.routing import BaseConverter, BuildError, Rule
 
 from storefront.i18n.messages import translate
@@ -28,14 +30,37 @@ class LocaleConverter(BaseConverter):
     regex = LOCALE_PATTERN
 
 
+@dataclass(frozen=True)
+class StoreLocales:
+    """The locales the request's store sells in, and its default (the one without a prefix)."""
+
+    default: str
+    available: tuple[str, ...]
+
+
+def use_store_locales(default: str, available: Iterable[str] | None) -> None:
+    """Record the locales of this request's store (whoever reads the store's row does)."""
+    g.store_locales = StoreLocales(default, tuple(available or ()) or (default,))
+
+
+def set_store_loader(app: Flask, load: Callable[[], object]) -> None:
+    """How to read the request's store, which records its locales (``use_store_locales``)."""
+    app.extensions["i18n_store_loader"] = load
+
+
+def store_locales() -> StoreLocales:
+    """The locales of this request's store, its row read on first need (views and hooks)."""
+    known: StoreLocales | None = g.get("store_locales")
+    if known is None:
+        current_app.extensions["i18n_store_loader"]()
+        known = g.store_locales
+    return known
+
+
 def current_locale() -> str:
     """The locale of this store request: the URL's, or the store's default."""
     locale: str | None = g.get("locale")
-    if locale:
-        return locale
-    from storefront.tenancy.session import current_shop
-
-    return current_shop().default_locale
+    return locale or store_locales().default
 
 
 def _take_locale(_endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -54,10 +79,8 @@ def _check_locale() -> None:
     locale = g.pop("requested_locale", None)
     if locale is None:
         return
-    from storefront.tenancy.session import current_shop
-
-    shop = current_shop()
-    if locale == shop.default_locale:
+    known = store_locales()
+    if locale == known.default:
         # One URL per page: the default locale lives without the prefix. The query string goes
         # along as it came: this redirect is one visitor's, never a cached link.
         if request.method in ("GET", "HEAD"):
@@ -67,7 +90,7 @@ def _check_locale() -> None:
                 target += "?" + request.query_string.decode("latin-1")
             abort(redirect(target, code=301))
         abort(404)
-    if locale not in (shop.locales or []):
+    if locale not in known.available:
         abort(404)
     g.locale = locale
 
@@ -129,17 +152,19 @@ def locale_name(code: str) -> str:
 
 
 def locale_links() -> list[dict[str, Any]]:
-    """The current page in each of the store's locales, for the switcher and hreflang links."""
-    from storefront.tenancy.session import optional_shop
+    """The current page in each of the store's locales, for the switcher and hreflang links.
 
-    shop = optional_shop()
-    if shop is None or request.endpoint is None or len(shop.locales or []) < 2:
+    For templates: it reads only the locales already recorded for the page, never the store.
+    """
+    known: StoreLocales | None = g.get("store_locales")
+    if g.get("store") is None or known is None or request.endpoint is None \
+            or len(known.available) < 2:
         return []
-    current = current_locale()
+    current = g.get("locale") or known.default
     args = query_args(drop=("page",))  # pages may not line up across locales; start at the first
     links = []
-    for code in shop.locales:
-        target = None if code == shop.default_locale else code
+    for code in known.available:
+        target = None if code == known.default else code
         try:
             href = url_for(request.endpoint, **{**args, **(request.view_args or {}),
                                                 "locale": target})
@@ -168,10 +193,11 @@ def _template_gettext(message: str, **values: Any) -> str:
 
 
 def ui_locale() -> str:
-    """The locale of the page being rendered; English outside a (reachable) store."""
+    """The locale of the page being rendered; English outside a (reachable) store.
+
+    For templates: it reads only the locales already recorded for the page, never the store.
+    """
     if g.get("locale"):
         return str(g.locale)
-    from storefront.tenancy.session import optional_shop
-
-    shop = optional_shop()
-    return shop.default_locale if shop is not None else "en"
+    known: StoreLocales | None = g.get("store_locales")
+    return known.default if known is not None and g.get("store") is not None else "en"

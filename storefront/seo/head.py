@@ -2,6 +2,7 @@
 
 Pages keep writing only their ``title`` and ``meta`` blocks (description, robots); the layout
 hands both to ``head_tags``, so the canonical URL and its alternates are decided in one place.
+Templates call these: they read the store's row the page's before-render step read, never the DB.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
 from storefront.catalog.services import CategoryNode, ProductPage
-from storefront.i18n import current_locale
-from storefront.tenancy.session import optional_shop
+from storefront.i18n import ui_locale
+from storefront.tenancy.session import loaded_shop
 
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)"')
 # Query parameters that make a different page of content; everything else (sort, filters,
@@ -30,9 +31,9 @@ def _url(endpoint: str, locale: str | None, **args: Any) -> str:
 
 def canonical_url(locale: str | None = None) -> str:
     """This page's one URL in ``locale`` (default: the page's own), content parameters only."""
-    shop = optional_shop()
+    shop = loaded_shop()
     assert shop is not None and request.endpoint is not None
-    locale = locale or current_locale()
+    locale = locale or ui_locale()
     keep = CONTENT_PARAMS.get(request.endpoint, ())
     # An overlong value (a 10 KB search) is not part of any page's identity.
     args = {k: v for k, v in request.args.items() if k in keep and v and len(v) <= 200}
@@ -44,7 +45,7 @@ def canonical_url(locale: str | None = None) -> str:
 
 def head_tags(title: str, meta: str, status: int = 200, image: str = "") -> Markup:
     """Canonical, hreflang alternates (with x-default), Open Graph and Twitter card tags."""
-    shop = optional_shop()
+    shop = loaded_shop()
     if shop is None or g.get("store") is None or status != 200 or request.endpoint is None:
         return Markup("")
     indexable = "noindex" not in meta
@@ -61,7 +62,7 @@ def head_tags(title: str, meta: str, status: int = 200, image: str = "") -> Mark
                     f'href="{escape(canonical_url(shop.default_locale))}">')
     og_type = "product" if request.endpoint == "store.catalog.product" else "website"
     og = {"og:type": og_type, "og:title": html.unescape(title.strip()), "og:url": canonical,
-          "og:site_name": shop.name, "og:locale": current_locale().replace("-", "_")}
+          "og:site_name": shop.name, "og:locale": ui_locale().replace("-", "_")}
     if description:
         og["og:description"] = description
     if image:
@@ -102,7 +103,7 @@ def breadcrumb_ld(trail: list[CategoryNode], current: str | None = None) -> dict
 
 def product_ld(page: ProductPage) -> list[dict[str, Any]]:
     """schema.org Product with its Offer (and AggregateRating when there are reviews)."""
-    shop = optional_shop()
+    shop = loaded_shop()
     assert shop is not None
     product = page.product
     price: Decimal = product.sale_price if product.sale_price is not None and \
@@ -132,7 +133,7 @@ def product_ld(page: ProductPage) -> list[dict[str, Any]]:
 
 def store_ld() -> list[dict[str, Any]]:
     """schema.org Organization and WebSite with a SearchAction, for the home page."""
-    shop = optional_shop()
+    shop = loaded_shop()
     assert shop is not None
     home = url_for("store.catalog.home", _external=True)
     search = url_for("store.search.results", _external=True)

@@ -10,6 +10,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from storefront import i18n
 from storefront.extensions import db
 from storefront.platform.crypto import CredentialError, fernet_from_config
 from storefront.platform.tenant_dbs import load_tenant_url
@@ -69,7 +70,8 @@ def init_app(app: Flask) -> None:
         pgbouncer=app.config["TENANT_PGBOUNCER"],
     )
     app.teardown_appcontext(close_tenant_session)
-    app.jinja_env.globals["optional_shop"] = optional_shop
+    i18n.set_store_loader(app, current_shop)
+    app.jinja_env.globals["optional_shop"] = loaded_shop
 
 
 def current_shop() -> TenantStore:
@@ -81,6 +83,14 @@ def current_shop() -> TenantStore:
             log.error("tenant DB of store %s has no stores row", g.store.id)
             raise TenantUnavailable(g.store.slug)
         g.shop = shop
+        i18n.use_store_locales(shop.default_locale, shop.locales)
+    return shop
+
+
+def loaded_shop() -> TenantStore | None:
+    """The current store's row if this request has read it already; never reads it (templates
+    call this: the page's before-render step has read the row if there is one)."""
+    shop: TenantStore | None = g.get("shop")
     return shop
 
 

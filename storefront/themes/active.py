@@ -53,9 +53,19 @@ def active_theme() -> ActiveTheme:
     return current
 
 
+def decided_theme() -> ActiveTheme:
+    """The theme ``active_theme`` decided for this request, or the default if it was not asked.
+
+    For templates: the page's before-render step decides the theme, so rendering never reads the
+    store or the owner's login.
+    """
+    current: ActiveTheme | None = g.get("active_theme")
+    return current if current is not None else ActiveTheme(read_settings(None))
+
+
 def theme_layout() -> str:
     """The layout template the page's base extends."""
-    return active_theme().settings.theme.template
+    return decided_theme().settings.theme.template
 
 
 def exit_preview_url() -> str:
@@ -76,5 +86,5 @@ def preview_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(active_theme=active_theme, theme_layout=theme_layout,
+    app.jinja_env.globals.update(active_theme=decided_theme, theme_layout=theme_layout,
                                  exit_preview_url=exit_preview_url, themes=THEMES)
