@@ -12,9 +12,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from storefront.catalog.redirects import find_redirect
 from storefront.extensions import db
 from storefront.platform.crypto import CredentialError
-from storefront.seo.redirects import find_redirect
 from storefront.tenancy.errors import (
     StoreGone,
     StoreMoved,

@@ -1,11 +1,26 @@
-"""Mixins shared by the master and tenant models."""
+"""The tenant declarative base, and the mixins and column types master and tenant models share."""
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Integer, MetaData, Numeric, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storefront.extensions import NAMING_CONVENTION
+
+Money = Numeric(12, 2)
+
+
+class TenantBase(DeclarativeBase):
+    """Declarative base of every tenant database, whichever feature declares the table.
+
+    One base (one metadata) for all of them, so the tenant Alembic history is one history. The
+    app factory imports every feature, so the metadata always lists every tenant table.
+    """
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def utcnow() -> datetime:
@@ -13,8 +28,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def enum_by_value(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """A ``VARCHAR(length)`` column holding an enum's values (not its member names).
+
+    Not a native enum and no CHECK constraint: the column is exactly the ``String(length)`` it
+    was, so adding a member never needs a migration.
+    """
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
+                native_enum=False, length=length)
+
+
 class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+class IntPrimaryKey:
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class Timestamps:

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from storefront.catalog.models import Product, ProductTranslation
 from storefront.extensions import db
 from storefront.platform.cli import store_service
 from storefront.platform.models import Store, User, UserRole
-from storefront.platform.services import create_user, user_by_email
+from storefront.platform.users import create_user, user_by_email
 from storefront.tenancy import provisioning
-from storefront.tenancy.models import Product, ProductTranslation
+from storefront.unit_of_work import unit_of_work
 
 OWNER = "owner@example.com"
 PASSWORD = "correct horse battery"
@@ -34,7 +35,8 @@ def make_owner(app: Flask, email: str = OWNER) -> User:
                 db.session.add(user)
                 db.session.commit()
             else:
-                user = create_user(db.session, email, PASSWORD)
+                with unit_of_work():
+                    user = create_user(db.session(), email, PASSWORD)
                 _password_hash.append(user.password_hash)
         db.session.refresh(user)
         db.session.expunge(user)

@@ -6,8 +6,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from storefront.accounts.models import Customer, CustomerAddress
+from storefront.catalog.models import Review
 from storefront.inputs import is_image_url, is_valid_host, whole_number
-from storefront.tenancy.models import Customer, CustomerAddress, Order, Review
+from storefront.orders.models import Order
 from tests.checkout.helpers import add_to_cart, checkout_form, csrf_from, rows, shop
 from tests.forms import token_from
 from tests.themes.test_themes import login as owner_login

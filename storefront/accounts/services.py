@@ -9,16 +9,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from storefront.logins.generations import cache_key, publish_after_commit
-from storefront.tenancy.models import (
-    Customer,
-    CustomerAddress,
-    Order,
+from storefront.accounts.models import AddressKind, Customer, CustomerAddress, Wishlist
+from storefront.catalog.models import (
     Product,
+    ProductStatus,
     ProductTranslation,
     Review,
-    Wishlist,
+    ReviewStatus,
 )
+from storefront.logins.generations import cache_key, publish_after_commit
+from storefront.orders.models import Order
+from storefront.unit_of_work import savepoint
 
 MIN_PASSWORD_LENGTH = 8
 PASSWORD_METHOD = "scrypt"
@@ -86,11 +87,11 @@ def register_customer(session: Session, email: str, password: str, first_name: s
         return customer
     customer = Customer(email=email, password_hash=password_hash, first_name=first_name or None,
                         last_name=last_name or None)
-    session.add(customer)
     try:
-        session.flush()
+        with savepoint(session):  # a registration racing this one took the e-mail first
+            session.add(customer)
+            session.flush()
     except IntegrityError:
-        session.rollback()
         raise EmailTaken("An account with this e-mail already exists. Please sign in.") from None
     return customer
 
@@ -162,7 +163,7 @@ def customer_profile(session: Session, customer_id: int) -> CustomerProfile | No
         return None
     address = session.scalar(
         select(CustomerAddress).where(CustomerAddress.customer_id == customer_id,
-                                      CustomerAddress.kind == "shipping")
+                                      CustomerAddress.kind == AddressKind.SHIPPING)
         .order_by(CustomerAddress.id.desc()).limit(1)
     )
     return CustomerProfile(
@@ -184,7 +185,8 @@ def addresses(session: Session, customer_id: int) -> list[CustomerAddress]:
     ))
 
 
-def add_address(session: Session, customer_id: int, kind: str, fields: dict[str, str]) -> None:
+def add_address(session: Session, customer_id: int, kind: AddressKind,
+                fields: dict[str, str]) -> None:
     """Add an address to the customer's book."""
     session.add(CustomerAddress(customer_id=customer_id, kind=kind,
                                 **{k: (v or None) for k, v in fields.items()}))
@@ -200,7 +202,7 @@ def delete_address(session: Session, customer_id: int, address_id: int) -> None:
 
 def _active_product(session: Session, product_id: int) -> Product:
     product = session.get(Product, product_id)
-    if product is None or product.status != "active":
+    if product is None or product.status != ProductStatus.ACTIVE:
         raise ProductNotFound("That product is not available.")
     return product
 
@@ -248,7 +250,7 @@ def wishlist(session: Session, customer_id: int, locale: str,
     return [
         WishlistEntry(p.id, p.slug, name or fb or p.sku,
                       p.sale_price if p.sale_price is not None and p.sale_price < p.price
-                      else p.price, p.stock > 0 and p.status == "active")
+                      else p.price, p.stock > 0 and p.status == ProductStatus.ACTIVE)
         for p, name, fb in rows
     ]
 
@@ -265,7 +267,7 @@ def submit_review(session: Session, customer_id: int, product_id: int, rating: i
     author = " ".join(p for p in (customer.first_name, (customer.last_name or "")[:1]) if p)
     review = Review(product_id=product_id, customer_id=customer_id,
                     author_name=(author or customer.email.split("@", 1)[0])[:100],
-                    rating=rating, title=(title or None), body=body, status="pending")
+                    rating=rating, title=(title or None), body=body, status=ReviewStatus.PENDING)
     session.add(review)
     session.flush()
     return review

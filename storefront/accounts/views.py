@@ -17,6 +17,7 @@ from storefront.accounts.forms import (
     ReviewForm,
 )
 from storefront.accounts.identity import current_customer_id, sign_in, sign_out
+from storefront.accounts.models import AddressKind
 from storefront.accounts.services import (
     AccountError,
     WrongPassword,
@@ -187,7 +188,8 @@ def address_book() -> BaseResponse | tuple[str, int]:
         fields = {f: (form[f].data or "").strip() for f in
                   ("name", "line1", "line2", "city", "postal_code", "country", "phone")}
         fields["country"] = fields["country"].upper()
-        add_address(tenant_session(), customer_id, form.kind.data or "shipping", fields)
+        kind = AddressKind(form.kind.data or AddressKind.SHIPPING)
+        add_address(tenant_session(), customer_id, kind, fields)
         notify("Address saved.", "success")
         return redirect(url_for("store.account.address_book"), code=303)
     if form.is_submitted():

@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from storefront.tenancy.models import Coupon, Order
+from storefront.cart.models import Coupon, CouponKind
+from storefront.orders.models import Order
 
 CENT = Decimal("0.01")
 
@@ -67,7 +68,7 @@ def check_customer_limit(session: Session, coupon: Coupon, *, customer_id: int |
 
 def coupon_discount(coupon: Coupon, subtotal: Decimal) -> Decimal:
     """The discount ``coupon`` gives on ``subtotal``: never more than the subtotal."""
-    if coupon.kind == "percent":
+    if coupon.kind == CouponKind.PERCENT:
         discount = (subtotal * coupon.value / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
     else:
         discount = coupon.value

@@ -14,7 +14,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from storefront.cart.coupons import CouponInvalid, coupon_discount, find_coupon
-from storefront.tenancy.models import Coupon, Product, ProductTranslation
+from storefront.cart.models import Coupon
+from storefront.catalog.models import Product, ProductStatus, ProductTranslation
 
 MAX_QUANTITY = 99
 MAX_LINES = 50
@@ -105,7 +106,7 @@ def load_products(session: Session, ids: Iterable[int], locale: str,
         .outerjoin(wanted, and_(wanted.product_id == Product.id, wanted.locale == locale))
         .outerjoin(fallback, and_(fallback.product_id == Product.id,
                                   fallback.locale == default_locale))
-        .where(Product.id.in_(ids), Product.status == "active")
+        .where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE)
     ).all()
     return {
         p.id: ProductInfo(p.id, p.slug, p.sku, name or fallback_name or p.sku, p.price,

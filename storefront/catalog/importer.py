@@ -37,30 +37,31 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storefront.inputs import is_image_url
-from storefront.seo.redirects import record_move
-from storefront.tenancy.models import (
+from storefront.catalog.models import (
     Attribute,
     AttributeValue,
     Category,
     CategoryTranslation,
-    CmsBlock,
-    CmsPage,
     Product,
     ProductAttributeValue,
     ProductImage,
+    ProductStatus,
     ProductTranslation,
     Review,
-    TenantStore,
+    ReviewStatus,
 )
+from storefront.catalog.redirects import record_move
+from storefront.cms.models import CmsBlock, CmsPage
+from storefront.inputs import is_image_url
+from storefront.tenancy.models import TenantStore
 from storefront.tenancy.provisioning import describe_failure
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ATTRIBUTE_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 # Query parameters the listing pages already use; an attribute may not shadow them.
 RESERVED_CODES = frozenset({"page", "sort", "q", "locale", "store_slug", "preview_theme"})
-STATUSES = ("active", "draft", "archived")
-REVIEW_STATUSES = ("approved", "pending", "rejected")
+STATUSES = tuple(ProductStatus)
+REVIEW_STATUSES = tuple(ReviewStatus)
 MAX_PRICE = Decimal("9999999999.99")
 SECTIONS = ("categories", "attributes", "products", "reviews", "cms_pages", "cms_blocks")
 CHUNK = 500
@@ -461,7 +462,7 @@ def _import_products(session: Session, document: Mapping[str, Any], locales: lis
         if "sale_price" in record.data or product.id is None:
             product.sale_price = record.money("sale_price", required=False)
         product.stock = record.integer("stock", product.stock or 0)
-        product.status = status or product.status or "active"
+        product.status = ProductStatus(status or product.status or ProductStatus.ACTIVE)
         product.is_featured = record.flag("featured", bool(product.is_featured))
         if "category" in record.data or product.id is None:
             product.category_id = categories[category] if category else None
@@ -533,14 +534,14 @@ def _import_reviews(session: Session, document: Mapping[str, Any], products: dic
         sku = record.text("product", 64)
         if sku not in products:
             raise record.fail(f"product {sku!r} is neither in the file nor in the store")
-        status = record.text("status", 20, required=False) or "approved"
+        status = record.text("status", 20, required=False) or ReviewStatus.APPROVED
         if status not in REVIEW_STATUSES:
             raise record.fail(f"status must be one of {', '.join(REVIEW_STATUSES)}")
         specs.append(Review(
             product_id=products[sku], author_name=record.text("author", 100),
             rating=record.integer("rating", 0, 1, 5), title=record.text("title", 200,
                                                                         required=False),
-            body=record.text("body", 5000, required=False) or "", status=status))
+            body=record.text("body", 5000, required=False) or "", status=ReviewStatus(status)))
     if not specs:
         return
     # Reviews have no natural key; one by the same author with the same title is the same one.

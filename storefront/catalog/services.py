@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from storefront.tenancy.models import (
+from storefront.catalog.models import (
     Attribute,
     AttributeValue,
     Category,
@@ -22,8 +22,10 @@ from storefront.tenancy.models import (
     Product,
     ProductAttributeValue,
     ProductImage,
+    ProductStatus,
     ProductTranslation,
     Review,
+    ReviewStatus,
 )
 
 SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
@@ -290,7 +292,7 @@ def _cards(session: Session, stmt: Select[Product, str]) -> list[ProductCard]:
 
 
 def _card_select(names: ProductNames) -> Select[Product, str]:
-    return names.join(select(Product, names.name)).where(Product.status == "active")
+    return names.join(select(Product, names.name)).where(Product.status == ProductStatus.ACTIVE)
 
 
 # -- categories --------------------------------------------------------------------------------
@@ -387,7 +389,7 @@ def category_page(session: Session, tree: CategoryTree, slug: str, query: Listin
             chosen[attribute.id] = ids
             active[attribute.code] = tuple(v for _, v, _ in attribute.values if v in wanted)
 
-    base = [Product.status == "active", Product.category_id.in_(category_ids)]
+    base = [Product.status == ProductStatus.ACTIVE, Product.category_id.in_(category_ids)]
     filtered = base + [_in_values(ids) for ids in chosen.values()]
 
     counts: dict[int, int] = {}
@@ -448,7 +450,7 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
     row = session.execute(
         names.join(select(Product, names.name, names.description, names.seo_title,
                           names.seo_description))
-        .where(Product.slug == slug, Product.status == "active")
+        .where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
     ).first()
     if row is None:
         raise CatalogNotFound(slug)
@@ -467,7 +469,7 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
             label_in(attribute.labels, locale, default_locale, attribute.code), []))
         line.values.append(label_in(value.labels, locale, default_locale, value.value))
 
-    approved = Review.status == "approved"
+    approved = Review.status == ReviewStatus.APPROVED
     reviews = [
         ReviewLine(r.author_name, r.rating, r.title, r.body, r.created_at)
         for r in session.scalars(
@@ -479,7 +481,7 @@ def product_page(session: Session, tree: CategoryTree, slug: str, *, locale: str
         .where(Review.product_id == product.id, approved)
     ).one()
 
-    related_where = [Product.status == "active", Product.id != product.id]
+    related_where = [Product.status == ProductStatus.ACTIVE, Product.id != product.id]
     if product.category_id is not None:
         related_where.append(Product.category_id == product.category_id)
     else:

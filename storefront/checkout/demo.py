@@ -7,9 +7,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storefront.cart.models import Coupon
 from storefront.checkout.emails import TEMPLATE_KEY, default_source
+from storefront.mail.models import EmailTemplate
 from storefront.tenancy import provisioning
-from storefront.tenancy.models import Coupon, EmailTemplate, TenantStore
+from storefront.tenancy.models import TenantStore
 
 DEMO_COUPONS = [
     {"code": "WELCOME10", "kind": "percent", "value": Decimal("10"), "per_customer_limit": 1},

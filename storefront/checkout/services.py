@@ -20,18 +20,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from storefront.accounts.models import AddressKind, Customer, CustomerAddress
 from storefront.cart.coupons import CouponInvalid, check_customer_limit, redeem_coupon
 from storefront.cart.services import CartLines, PricedCart, price_cart
+from storefront.catalog.models import Product, ProductStatus
 from storefront.checkout.settings import Totals, checkout_settings, order_totals
 from storefront.models_base import utcnow
-from storefront.tenancy.models import (
-    Customer,
-    CustomerAddress,
-    Order,
-    OrderItem,
-    Product,
-    TenantStore,
-)
+from storefront.orders.models import Order, OrderItem, OrderStatus
+from storefront.tenancy.models import TenantStore
+from storefront.unit_of_work import savepoint
 
 # Order numbers: the date and six characters nobody misreads (no 0/O, 1/I/L).
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -132,20 +129,18 @@ def place_order(session: Session, shop: TenantStore, lines: CartLines, details: 
                 *, now: datetime) -> PlacedOrder:
     """Place the order (flushed, not committed), or return the one this form already placed.
 
-    On a ``CheckoutError`` or ``CouponInvalid`` the session is rolled back, so nothing of the
-    attempt (a line's stock already taken) can be committed by the request.
+    The attempt runs in a savepoint: on a ``CheckoutError`` or ``CouponInvalid`` nothing of it
+    (a line's stock already taken) is left for the request to commit.
     """
     existing = order_by_key(session, details.idempotency_key)
     if existing is not None:
         return PlacedOrder(existing, created=False)
     try:
-        return PlacedOrder(_place(session, shop, lines, details, now), created=True)
-    except (CheckoutError, CouponInvalid):
-        session.rollback()
-        raise
+        with savepoint(session):
+            order = _place(session, shop, lines, details, now)
+        return PlacedOrder(order, created=True)
     except IntegrityError:
         # The same form submitted twice at once: the other request's order won the unique key.
-        session.rollback()
         existing = order_by_key(session, details.idempotency_key)
         if existing is None:
             raise
@@ -175,7 +170,7 @@ def _place(session: Session, shop: TenantStore, lines: CartLines, details: Check
     for line in sorted(cart.lines, key=lambda line: line.product.id):
         taken = session.execute(
             update(Product)
-            .where(Product.id == line.product.id, Product.status == "active",
+            .where(Product.id == line.product.id, Product.status == ProductStatus.ACTIVE,
                    Product.stock >= line.quantity)
             .values(stock=Product.stock - line.quantity)
             .execution_options(synchronize_session=False)
@@ -195,7 +190,7 @@ def _place(session: Session, shop: TenantStore, lines: CartLines, details: Check
     order = Order(
         number=new_order_number(now), idempotency_key=details.idempotency_key,
         customer_id=customer_id,
-        email=email, status="pending", currency=shop.currency, subtotal=totals.subtotal,
+        email=email, status=OrderStatus.PENDING, currency=shop.currency, subtotal=totals.subtotal,
         discount=totals.discount, shipping=totals.shipping, tax=totals.tax, total=totals.total,
         coupon_code=cart.coupon.code if cart.coupon else None, shipping_method=shipping.code,
         payment_method=payment.code, shipping_address=details.shipping_address,
@@ -211,9 +206,9 @@ def _place(session: Session, shop: TenantStore, lines: CartLines, details: Check
             line_total=line.line_total,
         ))
     if customer is not None and details.save_addresses:
-        save_address(session, customer.id, "shipping", details.shipping_address)
+        save_address(session, customer.id, AddressKind.SHIPPING, details.shipping_address)
         if details.billing_address != details.shipping_address:
-            save_address(session, customer.id, "billing", details.billing_address)
+            save_address(session, customer.id, AddressKind.BILLING, details.billing_address)
     session.flush()
     return order
 
@@ -246,7 +241,8 @@ def _lock_customers(session: Session, email: str, account_id: int | None) -> Non
     ).all()
 
 
-def save_address(session: Session, customer_id: int, kind: str, address: dict[str, str]) -> None:
+def save_address(session: Session, customer_id: int, kind: AddressKind,
+                 address: dict[str, str]) -> None:
     """Keep an address in the customer's address book unless the same one is there already."""
     fields = {f: (address.get(f) or None) for f in ADDRESS_FIELDS}
     for existing in session.scalars(

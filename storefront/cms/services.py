@@ -7,8 +7,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storefront.cms.models import CmsBlock, CmsPage
 from storefront.cms.sanitize import sanitize_html
-from storefront.tenancy.models import CmsBlock, CmsPage
 
 LAYOUT_BLOCKS = ("header_notice", "footer_links", "footer", "home")
 

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -23,12 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.extensions import MasterBase
-from storefront.models_base import Timestamps, UUIDPrimaryKey, utcnow
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                native_enum=False, length=20)
+from storefront.models_base import Timestamps, UUIDPrimaryKey, enum_by_value, utcnow
 
 
 class UserRole(enum.StrEnum):
@@ -47,7 +41,9 @@ class User(UUIDPrimaryKey, Timestamps, MasterBase):
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[UserRole] = mapped_column(_enum(UserRole, "user_role"), default=UserRole.OWNER)
+    role: Mapped[UserRole] = mapped_column(
+        enum_by_value(UserRole, "user_role"), default=UserRole.OWNER
+    )
     # Stored in the session at login; raising it ends every session issued before.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
@@ -58,7 +54,7 @@ class Store(UUIDPrimaryKey, Timestamps, MasterBase):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     status: Mapped[StoreStatus] = mapped_column(
-        _enum(StoreStatus, "store_status"), default=StoreStatus.PROVISIONING
+        enum_by_value(StoreStatus, "store_status"), default=StoreStatus.PROVISIONING
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -117,7 +113,7 @@ class CreditTransaction(UUIDPrimaryKey, MasterBase):
     __tablename__ = "credit_transactions"
 
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
-    kind: Mapped[CreditKind] = mapped_column(_enum(CreditKind, "credit_kind"))
+    kind: Mapped[CreditKind] = mapped_column(enum_by_value(CreditKind, "credit_kind"))
     # Positive for purchases, negative for usage.
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     balance_after: Mapped[Decimal] = mapped_column(Numeric(12, 2))

@@ -8,8 +8,8 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session
 
+from storefront.catalog.models import Product, ProductStatus
 from storefront.catalog.services import ListingQuery, Paginated, ProductNames, paginate
-from storefront.tenancy.models import Product
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -71,6 +71,6 @@ def search_products(session: Session, q: str, *, locale: str, default_locale: st
     else:
         match = substring
         order = [name_hit, func.lower(names.name).asc(), Product.id.asc()]
-    return paginate(session, [Product.status == "active", match], ListingQuery(page=page),
-                    locale=locale, default_locale=default_locale, page_size=page_size,
-                    order=order, names=names)
+    return paginate(session, [Product.status == ProductStatus.ACTIVE, match],
+                    ListingQuery(page=page), locale=locale, default_locale=default_locale,
+                    page_size=page_size, order=order, names=names)

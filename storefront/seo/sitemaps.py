@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storefront.tenancy.models import Category, CmsPage, Product, TenantStore
+from storefront.catalog.models import Category, Product, ProductStatus
+from storefront.cms.models import CmsPage
+from storefront.tenancy.models import TenantStore
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -31,7 +33,7 @@ def public_pages(session: Session, shop: TenantStore) -> list[PublicPage]:
     ):
         pages.append(PublicPage("store.catalog.category", (("category", slug),), updated))
     for slug, updated in session.execute(
-        select(Product.slug, Product.updated_at).where(Product.status == "active")
+        select(Product.slug, Product.updated_at).where(Product.status == ProductStatus.ACTIVE)
         .order_by(Product.id)
     ):
         pages.append(PublicPage("store.catalog.product", (("product", slug),), updated))

@@ -13,8 +13,8 @@ from sqlalchemy.engine import make_url
 
 from storefront.config import sqlalchemy_url
 from storefront.migrations import TENANT, upgrade
+from storefront.models_base import TenantBase
 from storefront.tenancy.connections import CONNECT_TIMEOUT_SECONDS, make_tenant_engine
-from storefront.tenancy.models import TenantBase
 
 
 class ProvisioningError(Exception):

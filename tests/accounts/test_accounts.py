@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from storefront.accounts.models import Customer, CustomerAddress, Wishlist
+from storefront.catalog.models import Review
 from storefront.logins.throttle import ThrottlePolicy
-from storefront.tenancy.models import Customer, CustomerAddress, Order, Review, Wishlist
+from storefront.orders.models import Order
 from tests.checkout.helpers import (
     add_to_cart,
     checkout_form,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from storefront.accounts.models import Customer
 from storefront.extensions import cache
-from storefront.tenancy.models import Customer
 from tests.accounts.test_accounts import PASSWORD, login, logout, register
 from tests.checkout.helpers import csrf_from, rows, shop
 from tests.forms import captured

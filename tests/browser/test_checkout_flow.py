@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from storefront.orders.models import Order
 from storefront.platform.worker_cli import run_worker_pass
-from storefront.tenancy.models import Order
 from tests.checkout.helpers import add_coupon, rows, shop
 from tests.mail.smtp_server import SmtpSink, body_text, smtp_server
 from tests.servers import serving

@@ -10,8 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from storefront.cart.coupons import CouponInvalid, coupon_discount, find_coupon
+from storefront.cart.models import Coupon
+from storefront.catalog.models import Product
 from storefront.models_base import utcnow
-from storefront.tenancy.models import Coupon, Order, Product
+from storefront.orders.models import Order
 from tests.checkout.helpers import (
     add_coupon,
     add_to_cart,

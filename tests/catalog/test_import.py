@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
+from storefront.models_base import TenantBase
 from storefront.platform.models import Store
-from storefront.tenancy.models import TenantBase
 from tests.catalog.catalogs import ACME
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import make_store, tenant_engine
@@ -176,7 +176,7 @@ def test_demo_catalogs_import_cleanly(app: Flask, store: Store) -> None:
     engine = tenant_engine(app, store.id)
     try:
         with engine.connect() as connection:
-            from storefront.tenancy.models import Product
+            from storefront.catalog.models import Product
 
             assert connection.scalar(select(func.count()).select_from(Product)) == 242
     finally:

@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from storefront.catalog.models import Product
 from storefront.platform.models import Store
-from storefront.tenancy.models import Product
 from tests.catalog.conftest import set_settings
 from tests.catalog.html import breadcrumb, checked, facet_counts, product_names
 from tests.factories import tenant_engine
@@ -17,6 +17,7 @@ from tests.factories import tenant_engine
 SHIRTS = ["Red tee", "Blue tee", "Green tee", "Oxford shirt"]
 
 
+@pytest.mark.read_only
 def test_home_shows_the_stores_own_content(client: FlaskClient, acme: Store,
                                            books: Store) -> None:
     page = client.get("/acme/")
@@ -34,6 +35,7 @@ def test_home_shows_the_stores_own_content(client: FlaskClient, acme: Store,
     assert "Acme" not in other and "Red tee" not in other
 
 
+@pytest.mark.read_only
 def test_category_lists_its_subtree_with_breadcrumb_and_subcategories(
         client: FlaskClient, acme: Store) -> None:
     body = client.get("/acme/c/clothing").get_data(as_text=True)
@@ -51,6 +53,7 @@ def test_category_lists_its_subtree_with_breadcrumb_and_subcategories(
     assert 'class="subcategories"' not in body
 
 
+@pytest.mark.read_only
 @pytest.mark.parametrize("path", ["/acme/c/nope", "/acme/p/nope", "/acme/p/draft-shirt",
                                   "/acme/c/", "/acme/p/red-tee/x"])
 def test_unknown_category_or_product_is_a_themed_404(client: FlaskClient, acme: Store,
@@ -124,12 +127,14 @@ def test_each_sort_order_orders(app: Flask, client: FlaskClient, acme: Store, so
     assert f'<option value="{sort}" selected>' in body
 
 
+@pytest.mark.read_only
 def test_sort_by_name_uses_the_locale(client: FlaskClient, acme: Store) -> None:
     body = client.get("/acme/de/c/shirts?sort=name").get_data(as_text=True)
     # Green tee has no German name and falls back to English.
     assert product_names(body) == ["Blaues Shirt", "Green tee", "Oxford-Hemd", "Rotes Shirt"]
 
 
+@pytest.mark.read_only
 def test_filters_narrow_and_facet_counts_respect_the_other_filters(
         client: FlaskClient, acme: Store) -> None:
     body = client.get("/acme/c/shirts").get_data(as_text=True)
@@ -170,6 +175,7 @@ def test_filters_and_sort_combine_with_pagination(app: Flask, client: FlaskClien
     assert client.get("/acme/c/shirts?colour=blue&page=3").status_code == 404
 
 
+@pytest.mark.read_only
 @pytest.mark.parametrize("query", ["utm_source=news&fbclid=abc", "bogus=1", "colour=purple",
                                    "material=wool", "colour=", "sort=&page="])
 def test_unknown_parameters_and_values_are_ignored(client: FlaskClient, acme: Store,
@@ -179,6 +185,7 @@ def test_unknown_parameters_and_values_are_ignored(client: FlaskClient, acme: St
     assert product_names(page.get_data(as_text=True)) == SHIRTS
 
 
+@pytest.mark.read_only
 def test_product_page(client: FlaskClient, acme: Store) -> None:
     page = client.get("/acme/p/red-tee")
     assert page.status_code == 200
@@ -199,6 +206,7 @@ def test_product_page(client: FlaskClient, acme: Store) -> None:
     assert product_names(related) == ["Blue tee", "Green tee", "Oxford shirt"]
 
 
+@pytest.mark.read_only
 def test_product_page_sale_price_and_stock(client: FlaskClient, acme: Store) -> None:
     body = client.get("/acme/p/rain-jacket").get_data(as_text=True)
     assert "<del>€1,299.00</del>" in body and "<ins>€999.50</ins>" in body
@@ -208,6 +216,7 @@ def test_product_page_sale_price_and_stock(client: FlaskClient, acme: Store) -> 
     assert "Only 3 left" in body
 
 
+@pytest.mark.read_only
 def test_money_is_formatted_for_currency_and_locale(client: FlaskClient, acme: Store,
                                                     books: Store) -> None:
     assert "<del>1.299,00\xa0€</del>" in client.get("/acme/de/p/rain-jacket").get_data(

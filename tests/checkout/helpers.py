@@ -102,7 +102,7 @@ def shop(app: Flask, slug: str = "shop", products: list[dict[str, Any]] | None =
 
 def add_coupon(app: Flask, store_id: uuid.UUID, code: str, kind: str = "percent",
                value: str = "10", **fields: Any) -> None:
-    from storefront.tenancy.models import Coupon
+    from storefront.cart.models import Coupon
 
     with tenant(app, store_id) as session:
         session.add(Coupon(code=code, kind=kind, value=Decimal(value), **fields))
@@ -116,7 +116,7 @@ def rows(app: Flask, store_id: uuid.UUID, model: Any, *where: Any) -> list[Any]:
 
 
 def stock(app: Flask, store_id: uuid.UUID, product_id: int) -> int:
-    from storefront.tenancy.models import Product
+    from storefront.catalog.models import Product
 
     with tenant(app, store_id) as session:
         return session.get(Product, product_id).stock  # type: ignore[union-attr]

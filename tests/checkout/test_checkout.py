@@ -6,7 +6,9 @@ from decimal import Decimal
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storefront.tenancy.models import Coupon, Customer, Order, OrderItem
+from storefront.accounts.models import Customer
+from storefront.cart.models import Coupon
+from storefront.orders.models import Order, OrderItem
 from tests.checkout.helpers import (
     add_coupon,
     add_to_cart,

@@ -9,7 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storefront.tenancy.models import Coupon, Customer, Order
+from storefront.accounts.models import Customer
+from storefront.cart.models import Coupon
+from storefront.orders.models import Order
 from tests.checkout.helpers import (
     add_coupon,
     add_to_cart,

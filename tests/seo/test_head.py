@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from storefront.tenancy.models import Product, Review
+from storefront.catalog.models import Product, Review
 from tests.catalog.catalogs import make_acme
 from tests.factories import tenant_engine
 

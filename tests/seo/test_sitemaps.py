@@ -11,16 +11,11 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from storefront.catalog.models import Category, CategoryTranslation, Product, ProductTranslation
+from storefront.cms.models import CmsPage
 from storefront.extensions import db
 from storefront.platform.cli import store_service
 from storefront.platform.models import Store
-from storefront.tenancy.models import (
-    Category,
-    CategoryTranslation,
-    CmsPage,
-    Product,
-    ProductTranslation,
-)
 from tests.factories import make_owner, make_store, tenant_engine
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}

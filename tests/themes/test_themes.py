@@ -9,9 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from storefront.catalog.models import Category, CategoryTranslation
 from storefront.extensions import db
-from storefront.platform.services import create_user
-from storefront.tenancy.models import Category, CategoryTranslation, TenantStore
+from storefront.platform.users import create_user
+from storefront.tenancy.models import TenantStore
+from storefront.unit_of_work import unit_of_work
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import PASSWORD, make_owner, make_store, tenant_engine
 from tests.forms import csrf_token, token_from
@@ -112,7 +114,7 @@ def test_preview_is_for_the_owner_only(app: Flask) -> None:
 
 def test_admin_may_preview_any_store(app: Flask) -> None:
     shop_with_category(app)
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         create_user(db.session(), "admin@example.com", PASSWORD, "admin")
     admin = app.test_client()
     login(admin, "admin@example.com")

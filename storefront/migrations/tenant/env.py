@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from alembic import context
 
-from storefront.tenancy.models import TenantBase
+# Each feature declares its tables on the one tenant base; importing them fills its metadata.
+from storefront.accounts import models as _accounts  # noqa: F401
+from storefront.cart import models as _cart  # noqa: F401
+from storefront.catalog import models as _catalog  # noqa: F401
+from storefront.cms import models as _cms  # noqa: F401
+from storefront.mail import models as _mail  # noqa: F401
+from storefront.models_base import TenantBase
+from storefront.orders import models as _orders  # noqa: F401
+from storefront.tenancy import models as _tenancy  # noqa: F401
 
 target_metadata = TenantBase.metadata
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from storefront.tenancy.models import Redirect
+from storefront.catalog.models import Redirect
 
 
 def record_move(session: Session, old_path: str, new_path: str) -> None:
