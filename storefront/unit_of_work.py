@@ -24,11 +24,11 @@ from typing import Any
 
 from flask import Flask, Response, after_this_request, g, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 from storefront.extensions import db
 
-Callback = Callable[[], None]
+Callback = Callable[[], object]  # what it returns is ignored
 # A service may be handed the scoped ``db.session`` or a plain session.
 AnySession = Session | scoped_session[Any]
 
@@ -110,27 +110,40 @@ def after_commit_of(session: AnySession, callback: Callback) -> None:
     """Run ``callback`` once ``session``'s transaction commits (never if it rolls back).
 
     For services, which know their session but not the request, command or job around them.
+    Registered inside a savepoint, it is dropped if that savepoint rolls back.
     """
     target: Session = session() if isinstance(session, scoped_session) else session
-    pending: list[Callback] | None = target.info.get(_PENDING)
+    pending: list[tuple[SessionTransaction | None, Callback]] | None = target.info.get(_PENDING)
     if pending is None:
         pending = target.info[_PENDING] = []
         event.listen(target, "after_commit", _run_pending)
-        event.listen(target, "after_rollback", _drop_pending)
-    pending.append(callback)
+        event.listen(target, "after_soft_rollback", _drop_pending)
+    pending.append((target.get_nested_transaction() or target.get_transaction(), callback))
 
 
 _PENDING = "callbacks_after_commit"
 
 
 def _run_pending(session: Session) -> None:
-    callbacks, session.info[_PENDING] = session.info.get(_PENDING, []), []
-    for callback in callbacks:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy says "after commit" of a released savepoint too; nothing is durable
+    pending, session.info[_PENDING] = session.info.get(_PENDING, []), []
+    for _transaction, callback in pending:
         callback()
 
 
-def _drop_pending(session: Session) -> None:
-    session.info[_PENDING] = []  # what rolled back never happened: nothing to announce
+def _drop_pending(session: Session, ended: SessionTransaction) -> None:
+    """What rolled back never happened: forget the callbacks registered inside it."""
+    def inside(transaction: SessionTransaction | None) -> bool:
+        if transaction is None:
+            return ended.parent is None
+        while transaction is not None:
+            if transaction is ended:
+                return True
+            transaction = transaction.parent
+        return False
+
+    session.info[_PENDING] = [(t, c) for t, c in session.info.get(_PENDING, []) if not inside(t)]
 
 
 def enlist(session: Session) -> None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storefront.extensions import cache
+from storefront.unit_of_work import after_commit_of
 
 TTL_SECONDS = 60 * 60
 
@@ -41,23 +41,4 @@ def current_generation(key: str, load: Callable[[], int | None]) -> int | None:
 
 def publish_after_commit(session: Session, key: str, generation: int) -> None:
     """Tell every process the new generation once ``session``'s transaction has committed."""
-    pending: dict[str, int] | None = session.info.get(_PENDING)
-    if pending is None:
-        pending = session.info[_PENDING] = {}
-        event.listen(session, "after_commit", _publish)
-        event.listen(session, "after_rollback", _drop)
-    pending[key] = generation
-
-
-_PENDING = "pending_session_generations"
-
-
-def _publish(session: Session) -> None:
-    for key, generation in session.info.pop(_PENDING, {}).items():
-        cache.set(key, generation, timeout=TTL_SECONDS)
-    session.info[_PENDING] = {}
-
-
-def _drop(session: Session) -> None:
-    # A rolled-back change never happened: nothing to tell.
-    session.info[_PENDING] = {}
+    after_commit_of(session, lambda: cache.set(key, generation, timeout=TTL_SECONDS))

@@ -10,12 +10,13 @@ from werkzeug.security import generate_password_hash
 
 from storefront.platform.errors import Conflict, InvalidInput, NotFound
 from storefront.platform.models import User, UserRole
+from storefront.unit_of_work import savepoint
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def create_user(session: Session, email: str, password: str, role: str = "owner") -> User:
-    """Register an agency user (store owner or admin)."""
+    """Register an agency user (store owner or admin); flushed."""
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise InvalidInput(f"not an e-mail address: {email!r}")
@@ -28,11 +29,11 @@ def create_user(session: Session, email: str, password: str, role: str = "owner"
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"a user with e-mail {email} already exists")
     user = User(email=email, password_hash=generate_password_hash(password), role=user_role)
-    session.add(user)
     try:
-        session.commit()
+        with savepoint(session):  # a create racing this one took the e-mail first
+            session.add(user)
+            session.flush()
     except IntegrityError:
-        session.rollback()
         raise Conflict(f"a user with e-mail {email} already exists") from None
     return user
 
