@@ -35,9 +35,9 @@ from storefront import create_app
 from storefront.config import sqlalchemy_url
 from storefront.extensions import MasterBase, cache, db
 from storefront.migrations import MASTER, upgrade
+from storefront.models_base import TenantBase
 from storefront.platform.models import Store
 from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantBase
 from storefront.tenancy.provisioning import tenant_url_for
 from tests.pg import pg_server_url
 
@@ -171,7 +171,8 @@ class Dropper:
     the session) waits until every drop is done.
     """
 
-    BATCH = 12  # tests whose databases are dropped together
+    BATCH = 8  # tests whose databases are dropped together
+    CONNECTIONS = 12  # a batch's drops run side by side, so they wait for the same checkpoint
     LINGER = 2.0  # seconds a short batch waits for more before it is dropped anyway
 
     def __init__(self) -> None:
@@ -205,7 +206,7 @@ class Dropper:
     def _drop(self, prefixes: tuple[str, ...]) -> None:
         try:
             names = [n for n in postgres_databases("sft_") if n.startswith(prefixes)]
-            with ThreadPoolExecutor(self.BATCH) as pool:
+            with ThreadPoolExecutor(self.CONNECTIONS) as pool:
                 list(pool.map(lambda name: drop_postgres_databases([name]), names))
         except Exception as exc:  # reported when the session ends
             self.failures.append(f"{', '.join(prefixes)}: {exc!r}")

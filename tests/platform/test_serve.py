@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 from cryptography.fernet import Fernet
 
@@ -20,6 +23,38 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class ServerLog:
+    """A server's stderr, read by a thread so the pipe never fills and blocks the server."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line)
+        self._lines.put("")  # the server exited
+
+    def wait_for(self, text: str, seconds: float) -> bool:
+        """Whether a line with ``text`` comes before the server exits or ``seconds`` pass."""
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                line = self._lines.get(timeout=remaining)
+            except queue.Empty:
+                return False
+            if not line:
+                return False
+            if text in line:
+                return True
+        return False
+
+    def finish(self) -> None:
+        """Wait for the reader (the server has exited, so its stderr is at its end)."""
+        self._reader.join(timeout=10)
 
 
 def test_demo_then_serve_answers_the_demo_stores(databases: Databases, tmp_path: Path) -> None:
@@ -38,17 +73,14 @@ def test_demo_then_serve_answers_the_demo_stores(databases: Databases, tmp_path:
                        f"http://127.0.0.1:{port}/demo-outfitters/",
                        f"http://127.0.0.1:{port}/demo-books/"], demo.stdout
     server = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None
+    log = ServerLog(server.stderr)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert server.poll() is None, "storefront serve exited"
-                assert time.monotonic() < deadline, "storefront serve did not answer"
-                time.sleep(0.2)
+        # Werkzeug logs "Running on" once the socket listens: wait for that, not for a timer.
+        assert log.wait_for("Running on", 30), "storefront serve exited or did not start"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as health:
+            assert health.status == 200
         assert server.stdout is not None
         ready, _, _ = select.select([server.stdout], [], [], 10)
         assert ready and server.stdout.readline().strip() == (
@@ -71,6 +103,8 @@ def test_demo_then_serve_answers_the_demo_stores(databases: Databases, tmp_path:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.finish()
+        server.stderr.close()
         if server.stdout is not None:
             server.stdout.close()
 

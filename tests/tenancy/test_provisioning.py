@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from storefront.migrations import TENANT, upgrade
 from storefront.platform.cli import store_service
-from storefront.platform.services import PlatformError
+from storefront.platform.errors import PlatformError
 from storefront.tenancy import provisioning
 from storefront.tenancy.models import TenantStore
 from tests.conftest import Databases, app_config, build_app, dispose
