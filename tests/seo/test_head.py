@@ -6,11 +6,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import extruct
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from storefront.catalog.models import Product, Review
+from storefront.platform.models import Store
 from tests.catalog.catalogs import make_acme
 from tests.factories import tenant_engine
 
@@ -50,8 +52,9 @@ def approve_review(app: Flask, store: Any, slug: str, ratings: list[int]) -> Non
         engine.dispose()
 
 
-def test_product_page(app: Flask, client: FlaskClient) -> None:
-    make_acme(app)  # red-tee has two approved reviews (5 and 4) and a pending one
+@pytest.mark.read_only
+def test_product_page(client: FlaskClient, acme: Store) -> None:
+    # red-tee has two approved reviews (5 and 4) and a pending one
     html, canonicals, alternates = head(client, "/acme/p/red-tee?utm_source=news&fbclid=1")
     assert canonicals == ["http://localhost/acme/p/red-tee"]
     assert alternates == {"en": "http://localhost/acme/p/red-tee",
@@ -89,8 +92,8 @@ def test_rating_counts_approved_reviews_only(app: Flask, client: FlaskClient) ->
     assert (rating["ratingValue"], rating["reviewCount"]) == ("3.0", 1)
 
 
-def test_category_listing(app: Flask, client: FlaskClient) -> None:
-    make_acme(app)
+@pytest.mark.read_only
+def test_category_listing(client: FlaskClient, acme: Store) -> None:
     html, canonicals, alternates = head(client, "/acme/c/shirts")
     assert canonicals == ["http://localhost/acme/c/shirts"]
     assert set(alternates) == {"en", "de", "x-default"}
@@ -103,8 +106,8 @@ def test_category_listing(app: Flask, client: FlaskClient) -> None:
     assert '<meta name="robots" content="noindex, follow">' in html
 
 
-def test_home_page_has_organization_and_search_action(app: Flask, client: FlaskClient) -> None:
-    make_acme(app)
+@pytest.mark.read_only
+def test_home_page_has_organization_and_search_action(client: FlaskClient, acme: Store) -> None:
     html, canonicals, _ = head(client, "/acme/")
     assert canonicals == ["http://localhost/acme/"]
     data, _ = json_ld(html)
@@ -117,8 +120,8 @@ def test_home_page_has_organization_and_search_action(app: Flask, client: FlaskC
     assert html.count("<title>") == 1
 
 
-def test_private_pages_are_noindex(app: Flask, client: FlaskClient) -> None:
-    make_acme(app)
+@pytest.mark.read_only
+def test_private_pages_are_noindex(client: FlaskClient, acme: Store) -> None:
     for path in ("/acme/search?q=tee", "/acme/cart", "/acme/checkout", "/acme/account/login",
                  "/acme/account/", "/acme/account/wishlist", "/acme/order/A-1"):
         response = client.get(path)
@@ -129,8 +132,8 @@ def test_private_pages_are_noindex(app: Flask, client: FlaskClient) -> None:
             assert len(CANONICAL.findall(html)) <= 1
 
 
-def test_error_pages_have_no_canonical(app: Flask, client: FlaskClient) -> None:
-    make_acme(app)
+@pytest.mark.read_only
+def test_error_pages_have_no_canonical(client: FlaskClient, acme: Store) -> None:
     response = client.get("/acme/p/no-such-thing")
     assert response.status_code == 404
     assert CANONICAL.findall(response.get_data(as_text=True)) == []

@@ -1,0 +1,1 @@
+from tests.catalog.conftest import acme  # noqa: F401 - the shared store fixture
