@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.instance import throwaway_instance  # noqa: E402
-from storefront.tenancy.models import Coupon, Order  # noqa: E402
+from storefront.cart.models import Coupon  # noqa: E402
+from storefront.orders.models import Order  # noqa: E402
 from tests.checkout.helpers import add_coupon, rows, stock  # noqa: E402
 from tests.checkout.races import one_of, prepare_shoppers, race  # noqa: E402
 from tests.factories import make_store  # noqa: E402
