@@ -24,7 +24,7 @@ from flask import Flask  # noqa: E402
 from benchmarks.instance import throwaway_instance  # noqa: E402
 from storefront.extensions import db  # noqa: E402
 from storefront.platform.cli import store_service  # noqa: E402
-from storefront.platform.services import create_user  # noqa: E402
+from storefront.platform.users import create_user  # noqa: E402
 from tests.factories import add_products  # noqa: E402
 
 

@@ -3,14 +3,9 @@ from __future__ import annotations
 
 from flask.cli import FlaskGroup
 
+from storefront import create_app
 
-def _create_app():  # type: ignore[no-untyped-def]
-    from storefront import create_app
-
-    return create_app()
-
-
-cli = FlaskGroup(create_app=_create_app, add_default_commands=False,
+cli = FlaskGroup(create_app=create_app, add_default_commands=False,
                  help="Operate the multi-tenant storefront.")
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 from wtforms import IntegerField
+from wtforms.validators import Regexp
 
 # Every control character (C0, DEL, C1): no path segment or query parameter can hold one.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -29,6 +30,10 @@ HEADER_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _LABEL = r"[A-Za-z0-9_-]{1,63}"
 HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{0,5}})?")
 MAX_HOST_LENGTH = 253 + 6
+
+# What a shopper's form accepts as an e-mail address and a country (checkout, account pages).
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid e-mail address.")
+COUNTRY = Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter country code (e.g. DE, US).")
 
 # Cookies are left alone: they are signed, and a stray cookie another site on the domain set
 # must not lock a shopper out of the store.

@@ -1,11 +1,12 @@
-"""The tenant declarative base, and the mixins and column types master and tenant models share."""
+"""The tenant declarative base with its ``stores`` row, and what master and tenant models share."""
 from __future__ import annotations
 
 import enum
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData, Numeric, Uuid
+from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, Numeric, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storefront.extensions import NAMING_CONVENTION
@@ -16,8 +17,9 @@ Money = Numeric(12, 2)
 class TenantBase(DeclarativeBase):
     """Declarative base of every tenant database, whichever feature declares the table.
 
-    One base (one metadata) for all of them, so the tenant Alembic history is one history. The
-    app factory imports every feature, so the metadata always lists every tenant table.
+    One base (one metadata) for all of them, so the tenant Alembic history is one history. Each
+    feature declares its tables in its own ``models.py``; the app factory imports every feature,
+    so the metadata always lists every tenant table.
     """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -51,3 +53,24 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class TenantStore(Timestamps, TenantBase):
+    """A store's full configuration in its own tenant DB; same id as the master ``stores`` row.
+
+    Here, below platform and tenancy, because both use it: platform's store lifecycle writes it,
+    tenancy reads it for every store request.
+    """
+
+    __tablename__ = "stores"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(63))
+    email: Mapped[str | None] = mapped_column(String(254))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    default_locale: Mapped[str] = mapped_column(String(10), default="en")
+    locales: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
+    theme: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -34,11 +34,11 @@ from sqlalchemy.orm import DeclarativeBase
 from storefront import create_app
 from storefront.config import sqlalchemy_url
 from storefront.extensions import MasterBase, cache, db
-from storefront.migrations import MASTER, upgrade
+from storefront.migrate import MASTER, upgrade
 from storefront.models_base import TenantBase
+from storefront.platform import provisioning
 from storefront.platform.models import Store
-from storefront.tenancy import provisioning
-from storefront.tenancy.provisioning import tenant_url_for
+from storefront.platform.provisioning import tenant_url_for
 from tests.pg import pg_server_url
 
 # The machine's own settings must not leak into tests.

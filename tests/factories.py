@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from storefront.catalog.models import Product, ProductTranslation
 from storefront.extensions import db
+from storefront.platform import provisioning
 from storefront.platform.cli import store_service
 from storefront.platform.models import Store, User, UserRole
 from storefront.platform.users import create_user, user_by_email
-from storefront.tenancy import provisioning
 from storefront.unit_of_work import unit_of_work
 
 OWNER = "owner@example.com"

@@ -20,8 +20,7 @@ from wtforms.validators import (
 )
 
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
-from storefront.checkout.forms import COUNTRY, EMAIL
-from storefront.inputs import WholeNumberField
+from storefront.inputs import COUNTRY, EMAIL, WholeNumberField
 
 # Integer keys are 32-bit: a larger id is simply invalid, never a database error.
 MAX_ID = 2**31 - 1

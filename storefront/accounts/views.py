@@ -34,11 +34,12 @@ from storefront.accounts.services import (
     submit_review,
     wishlist,
 )
-from storefront.cart.views import no_store, shopper_locale
-from storefront.checkout.services import customer_orders
+from storefront.i18n import current_locale
 from storefront.logins.throttle import LoginThrottled, login_throttle
+from storefront.orders.services import customer_orders
 from storefront.safe_redirect import local_path
 from storefront.tenancy.notices import notify
+from storefront.tenancy.page_cache import no_store
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -171,7 +172,7 @@ def orders() -> str:
     """The signed-in customer's order history."""
     shop = current_shop()
     customer_id = current_customer_id() or 0
-    return render_template("account/orders.html", shop=shop, locale=shopper_locale(shop),
+    return render_template("account/orders.html", shop=shop, locale=current_locale(),
                            profile=customer_profile(tenant_session(), customer_id),
                            orders=customer_orders(tenant_session(), customer_id))
 
@@ -211,7 +212,7 @@ def remove_address(address_id: int) -> BaseResponse:
 def wishlist_page() -> str:
     """The customer's wishlist."""
     shop = current_shop()
-    locale = shopper_locale(shop)
+    locale = current_locale()
     entries = wishlist(tenant_session(), current_customer_id() or 0, locale, shop.default_locale)
     return render_template("account/wishlist.html", shop=shop, locale=locale, entries=entries)
 

@@ -5,6 +5,10 @@ from dataclasses import dataclass
 
 from flask import Flask, g
 
+from storefront.accounts.identity import current_customer_id
+from storefront.cart.messages import register_messages
+from storefront.cart.storage import load_cart
+
 
 @dataclass(frozen=True)
 class ShopperLinks:
@@ -17,9 +21,6 @@ def read_shopper_links() -> ShopperLinks | None:
     sign-in's check may read the tenant DB, so this runs before the template renders."""
     if g.get("store") is None:
         return None
-    from storefront.accounts.identity import current_customer_id
-    from storefront.cart.storage import load_cart
-
     links = ShopperLinks(sum(load_cart().values()), current_customer_id() is not None)
     g.shopper_links = links
     return links
@@ -33,7 +34,5 @@ def shopper_links() -> ShopperLinks | None:
 
 def init_app(app: Flask) -> None:
     """Offer ``shopper_links()`` to templates and the German strings of the shopping pages."""
-    from storefront.cart.messages import register_messages
-
     app.jinja_env.globals["shopper_links"] = shopper_links
     register_messages()

@@ -1,6 +1,8 @@
 """Interface strings of the cart, checkout and account pages, merged into ``storefront.i18n``."""
 from __future__ import annotations
 
+from storefront.i18n.messages import CATALOGS
+
 SHOPPING_MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         "Account": "Konto",
@@ -120,8 +122,6 @@ SHOPPING_MESSAGES: dict[str, dict[str, str]] = {
 
 def register_messages() -> None:
     """Add these strings to the shop's catalogs; a string the catalog already has is kept."""
-    from storefront.i18n.messages import CATALOGS
-
     for language, messages in SHOPPING_MESSAGES.items():
         catalog = CATALOGS.setdefault(language, {})
         for source, text in messages.items():

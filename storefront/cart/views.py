@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -18,26 +18,13 @@ from storefront.cart.services import (
     set_quantity,
 )
 from storefront.cart.storage import load_cart, save_cart, save_coupon, saved_coupon
+from storefront.i18n import current_locale
 from storefront.models_base import utcnow
-from storefront.tenancy.models import TenantStore
 from storefront.tenancy.notices import notify
-from storefront.tenancy.page_cache import no_page_cache
+from storefront.tenancy.page_cache import no_store
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("cart", __name__)
-
-
-def shopper_locale(shop: TenantStore) -> str:
-    """The locale of this request: the URL's, else the store's default."""
-    locale: str | None = g.get("locale")
-    return locale or shop.default_locale
-
-
-def no_store(response: Response) -> Response:
-    """Carts, checkouts and accounts are personal: never kept by a shared cache."""
-    no_page_cache()
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 bp.after_request(no_store)
@@ -55,7 +42,7 @@ def _form_errors(form: FlaskForm) -> None:
 def view() -> str:
     """The cart, priced now from the store's database."""
     shop = current_shop()
-    locale = shopper_locale(shop)
+    locale = current_locale()
     cart = price_cart(tenant_session(), load_cart(), locale=locale,
                       default_locale=shop.default_locale, coupon_code=saved_coupon(),
                       now=utcnow(), customer_id=current_customer_id())
@@ -84,7 +71,7 @@ def _change_line(form: AddToCartForm | UpdateLineForm, change: Any,
     shop = current_shop()
     try:
         lines = change(tenant_session(), load_cart(), form.product_id.data or 0,
-                       form.quantity.data or 0, locale=shopper_locale(shop),
+                       form.quantity.data or 0, locale=current_locale(),
                        default_locale=shop.default_locale)
     except CartError as exc:
         notify(str(exc), "error")
@@ -112,7 +99,7 @@ def apply_coupon() -> BaseResponse:
         notify("Enter a coupon code.", "error")
         return _to_cart()
     shop = current_shop()
-    cart = price_cart(tenant_session(), load_cart(), locale=shopper_locale(shop),
+    cart = price_cart(tenant_session(), load_cart(), locale=current_locale(),
                       default_locale=shop.default_locale, now=utcnow())
     try:
         coupon = find_coupon(tenant_session(), form.code.data or "", cart.subtotal, utcnow(),

@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from storefront.catalog.importer import ImportRejected, ImportSummary, import_catalog
+from storefront.models_base import TenantStore
+from storefront.platform import provisioning
 from storefront.platform.cli import operator_errors, store_service
-from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantStore
 from storefront.tenancy.resolve import bump_store_version
 
 catalog_cli = AppGroup("catalog", help="A store's catalog and CMS content.")

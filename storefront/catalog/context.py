@@ -13,9 +13,9 @@ from storefront.catalog.services import CategoryNode, CategoryTree, category_tre
 from storefront.cms.sanitize import sanitize_html
 from storefront.cms.services import layout_blocks
 from storefront.formatting import date, money
-from storefront.i18n import current_locale, query_args
-from storefront.tenancy.models import TenantStore
-from storefront.tenancy.session import current_shop, optional_shop, tenant_session
+from storefront.i18n import page_locales, query_args
+from storefront.models_base import TenantStore
+from storefront.tenancy.session import optional_shop, tenant_session
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,11 @@ class Layout:
     blocks: dict[str, Markup]
 
 
-def locales() -> tuple[str, str]:
-    """(locale of this request, the store's default locale)."""
-    return current_locale(), current_shop().default_locale
-
-
 def request_tree() -> CategoryTree:
     """The store's category tree in the request's locale, read once per request."""
     tree: CategoryTree | None = g.get("category_tree")
     if tree is None:
-        locale, default = locales()
+        locale, default = page_locales()
         tree = g.category_tree = category_tree(tenant_session(), locale, default)
     return tree
 
@@ -54,7 +49,7 @@ def build_layout() -> Layout | None:
     shop = optional_shop()
     if shop is None:
         return None
-    locale, default = locales()
+    locale, default = page_locales()
     result = Layout(
         shop=shop, locale=locale, nav=request_tree().roots,
         blocks=layout_blocks(tenant_session(), locale=locale, default_locale=default),

@@ -53,8 +53,8 @@ from storefront.catalog.models import (
 from storefront.catalog.redirects import record_move
 from storefront.cms.models import CmsBlock, CmsPage
 from storefront.inputs import is_image_url
-from storefront.tenancy.models import TenantStore
-from storefront.tenancy.provisioning import describe_failure
+from storefront.models_base import TenantStore
+from storefront.platform.provisioning import describe_failure
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ATTRIBUTE_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")

@@ -6,7 +6,7 @@ import re
 from flask import Blueprint, abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from storefront.catalog.context import locales, request_tree
+from storefront.catalog.context import request_tree
 from storefront.catalog.services import (
     SORTS,
     CatalogNotFound,
@@ -17,31 +17,14 @@ from storefront.catalog.services import (
     page_size_setting,
     product_page,
 )
-from storefront.inputs import whole_number
-from storefront.page_params import ignored, understood
+from storefront.i18n import page_locales
+from storefront.page_params import ignored, parse_page, understood
 from storefront.tenancy.session import current_shop, tenant_session
 
 bp = Blueprint("catalog", __name__)
 
 RESERVED_PARAMS = frozenset({"page", "sort", "q"})
 ATTRIBUTE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
-# Past the last page is a 404 (the listing says so); a number no listing could reach, a 400.
-MAX_PAGE_NUMBER = 10**30 - 1
-
-
-def parse_page(args: MultiDict[str, str]) -> int:
-    """``?page=N``: a positive integer; anything else is a 400 (absent or empty means 1)."""
-    raw = args.get("page", "")
-    if raw == "":
-        return 1
-    try:
-        number = whole_number(raw, 1, MAX_PAGE_NUMBER)
-    except ValueError:
-        abort(400, description="The page number must be a whole number from 1 up.")
-    understood("page", [raw])
-    return number
-
-
 def parse_listing(args: MultiDict[str, str]) -> ListingQuery:
     """Page, sort order and every other parameter as a candidate attribute filter."""
     sort = args.get("sort", "") or "relevance"
@@ -62,7 +45,7 @@ def parse_listing(args: MultiDict[str, str]) -> ListingQuery:
 @bp.get("/")
 def home() -> str:
     """The store's home page: CMS home block, top categories, featured and new products."""
-    locale, default = locales()
+    locale, default = page_locales()
     page = home_page(tenant_session(), locale=locale, default_locale=default)
     return render_template("catalog/home.html", page=page, categories=request_tree().roots)
 
@@ -71,7 +54,7 @@ def home() -> str:
 def category(category: str) -> str:
     """A category listing with subcategories, facets, sorting and pagination."""
     query = parse_listing(request.args)
-    locale, default = locales()
+    locale, default = page_locales()
     try:
         page = category_page(tenant_session(), request_tree(), category, query, locale=locale,
                              default_locale=default,
@@ -86,7 +69,7 @@ def category(category: str) -> str:
 @bp.get("/p/<product>")
 def product(product: str) -> str:
     """A product page: images, price, stock, attributes, reviews, related products."""
-    locale, default = locales()
+    locale, default = page_locales()
     try:
         page = product_page(tenant_session(), request_tree(), product, locale=locale,
                             default_locale=default)

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from storefront.cart.models import Coupon
 from storefront.checkout.emails import TEMPLATE_KEY, default_source
 from storefront.mail.models import EmailTemplate
-from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantStore
+from storefront.models_base import TenantStore
+from storefront.platform import provisioning
 
 DEMO_COUPONS = [
     {"code": "WELCOME10", "kind": "percent", "value": Decimal("10"), "per_customer_limit": 1},

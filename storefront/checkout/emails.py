@@ -32,10 +32,10 @@ from storefront.formatting import money
 from storefront.mail.models import EmailTemplate
 from storefront.mail.rendering import EmailSource, EmailTemplateError, render_email
 from storefront.mail.sending import DEFAULT_SENDER, build_message, send_message
+from storefront.models_base import TenantStore
 from storefront.orders.models import Order
 from storefront.platform.jobs import PermanentJobError, RetryLater, enqueue
 from storefront.platform.models import Store, StoreDatabase
-from storefront.tenancy.models import TenantStore
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, HiddenField, RadioField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid e-mail address.")
-COUNTRY = Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter country code (e.g. DE, US).")
+from storefront.inputs import COUNTRY, EMAIL
+
 REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
 
 

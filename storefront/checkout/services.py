@@ -25,9 +25,8 @@ from storefront.cart.coupons import CouponInvalid, check_customer_limit, redeem_
 from storefront.cart.services import CartLines, PricedCart, price_cart
 from storefront.catalog.models import Product, ProductStatus
 from storefront.checkout.settings import Totals, checkout_settings, order_totals
-from storefront.models_base import utcnow
+from storefront.models_base import TenantStore, utcnow
 from storefront.orders.models import Order, OrderItem, OrderStatus
-from storefront.tenancy.models import TenantStore
 from storefront.unit_of_work import savepoint
 
 # Order numbers: the date and six characters nobody misreads (no 0/O, 1/I/L).
@@ -103,14 +102,6 @@ def find_order(session: Session, number: str) -> Order | None:
     return session.scalar(
         select(Order).where(Order.number == number).options(selectinload(Order.items))
     )
-
-
-def customer_orders(session: Session, customer_id: int) -> list[Order]:
-    """A customer's orders, newest first."""
-    return list(session.scalars(
-        select(Order).where(Order.customer_id == customer_id)
-        .order_by(Order.created_at.desc(), Order.id.desc())
-    ))
 
 
 def checkout_summary(session: Session, shop: TenantStore, lines: CartLines, *, locale: str,

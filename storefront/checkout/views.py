@@ -16,7 +16,6 @@ from storefront.accounts.identity import (
 from storefront.accounts.services import customer_profile
 from storefront.cart.coupons import CouponInvalid
 from storefront.cart.storage import clear_cart, load_cart, saved_coupon
-from storefront.cart.views import no_store, shopper_locale
 from storefront.checkout.emails import queue_order_confirmation
 from storefront.checkout.forms import CheckoutForm
 from storefront.checkout.services import (
@@ -29,10 +28,10 @@ from storefront.checkout.services import (
 )
 from storefront.checkout.settings import checkout_settings
 from storefront.extensions import db
-from storefront.models_base import utcnow
-from storefront.tenancy.models import TenantStore
+from storefront.i18n import current_locale
+from storefront.models_base import TenantStore, utcnow
 from storefront.tenancy.notices import notify
-from storefront.tenancy.page_cache import content_changed
+from storefront.tenancy.page_cache import content_changed, no_store
 from storefront.tenancy.session import current_shop, tenant_session
 from storefront.unit_of_work import after_commit
 
@@ -51,7 +50,7 @@ def _form(shop: TenantStore) -> CheckoutForm:
 
 def _render(shop: TenantStore, form: CheckoutForm, status: int = 200,
             error: str | None = None) -> tuple[str, int]:
-    locale = shopper_locale(shop)
+    locale = current_locale()
     cart, totals = checkout_summary(
         tenant_session(), shop, load_cart(), locale=locale, coupon_code=saved_coupon(),
         shipping_method=form.shipping_method.data, now=utcnow(),
@@ -103,7 +102,7 @@ def submit() -> BaseResponse | tuple[str, int]:
         shipping_method=form.shipping_method.data or "",
         payment_method=form.payment_method.data or "",
         idempotency_key=idempotency_key(browser_nonce(), form.token.data or ""),
-        locale=shopper_locale(shop),
+        locale=current_locale(),
         coupon_code=saved_coupon(),
         customer_id=current_customer_id(),
         save_addresses=bool(form.save_address.data),
@@ -138,6 +137,6 @@ def confirmation(number: str) -> str:
         abort(404)  # the same answer whether it exists or not: numbers cannot be probed
     shop = current_shop()
     settings = checkout_settings(shop.settings)
-    return render_template("checkout/confirmation.html", shop=shop, locale=shopper_locale(shop),
+    return render_template("checkout/confirmation.html", shop=shop, locale=current_locale(),
                            order=order, shipping=settings.shipping(order.shipping_method),
                            payment=settings.payment(order.payment_method))

@@ -1,4 +1,4 @@
-"""``storefront demo``: a demo owner and two stores with realistic catalogs (see ``catalogs``)."""
+"""``storefront demo``: a demo owner and two stores with realistic catalogs (see ``documents``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from storefront.catalog.cli import import_into
 from storefront.checkout.demo import seed_checkout_demo_at
+from storefront.demo.documents import CATALOGS
 from storefront.platform.models import Store, User
-from storefront.platform.services import StoreService, create_user
+from storefront.platform.stores import StoreService
+from storefront.platform.users import create_user
 
 DEMO_EMAIL = "owner@demo.example"
 DEMO_PASSWORD = "demo-owner-password"
@@ -27,9 +29,6 @@ DEMO_STORES: list[dict[str, Any]] = [
 def build_demo(stores: StoreService, echo: Callable[[str], None],
                base_url: str = "http://127.0.0.1:8000") -> None:
     """Create what is missing of the demo, then print where ``base_url`` serves it; idempotent."""
-    # Imported here so `python -m storefront.demo.catalogs` does not import itself twice.
-    from storefront.demo.catalogs import CATALOGS
-
     session = stores.session
     user = session.scalar(select(User).where(User.email == DEMO_EMAIL))
     if user is None:

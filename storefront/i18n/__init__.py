@@ -63,6 +63,12 @@ def current_locale() -> str:
     return locale or store_locales().default
 
 
+def page_locales() -> tuple[str, str]:
+    """(the locale of this store request, the store's default locale): what a query for the
+    page's text in its locale, falling back to the default, needs."""
+    return current_locale(), store_locales().default
+
+
 def _take_locale(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Take the URL's locale segment off the view's arguments; ``_check_locale`` judges it."""
     if values is None or "locale" not in values:

@@ -1,8 +1,8 @@
-"""Operator commands: master schema, users, stores, credits, tenants, keys, demo, serve."""
+"""Operator commands: master schema, users, stores, credits, tenants, keys, serve."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.extensions import db
-from storefront.migrations import MASTER, upgrade
+from storefront.migrate import MASTER, upgrade
+from storefront.platform import provisioning
 from storefront.platform.auth import end_sessions
 from storefront.platform.credits import CreditService
 from storefront.platform.crypto import CredentialError, decrypt
@@ -23,8 +24,6 @@ from storefront.platform.errors import PlatformError
 from storefront.platform.models import Store, StoreDatabase
 from storefront.platform.stores import StoreService
 from storefront.platform.users import create_user, user_by_email
-from storefront.tenancy import provisioning
-from storefront.tenancy.resolve import forget_slugs
 from storefront.unit_of_work import unit_of_work
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,7 +35,7 @@ def store_service() -> StoreService:
         db.session(),
         current_app.extensions["storefront_fernet"],
         current_app.config["TENANT_DB_URL_TEMPLATE"],
-        forget_slugs,
+        current_app.extensions["storefront_forget_slugs"],
         current_app.config.get("TENANT_TEMPLATE_DB_URL"),
     )
 
@@ -304,7 +303,7 @@ def keys_rotate() -> None:
                "be removed from ENCRYPTION_KEY")
 
 
-# -- serve / demo ----------------------------------------------------------------------------
+# -- serve ----------------------------------------------------------------------------------
 
 
 @click.command("serve")
@@ -321,20 +320,9 @@ def serve(port: int, host: str) -> None:
                threaded=True, use_reloader=False, use_debugger=False)
 
 
-@click.command("demo")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="The port `storefront serve` will listen on, for the printed URLs.")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@with_appcontext
-@operator_errors
-def demo(port: int, host: str) -> None:
-    """Master schema, a demo owner and demo stores with a catalog; prints URLs and login."""
-    from storefront.demo import build_demo
-
-    upgrade_master()
-    build_demo(store_service(), click.echo, base_url=f"http://{host}:{port}")
-
-
-def init_app(app: Flask) -> None:
-    for command in (db_cli, users_cli, stores_cli, credits_cli, tenants_cli, keys_cli, serve, demo):
+def init_app(app: Flask, *, forget_slugs: Callable[[Iterable[str]], None]) -> None:
+    """Register the operator commands; ``forget_slugs`` drops the cached resolution of store
+    slugs (tenancy's cache: the app factory wires it, platform does not import tenancy)."""
+    app.extensions["storefront_forget_slugs"] = forget_slugs
+    for command in (db_cli, users_cli, stores_cli, credits_cli, tenants_cli, keys_cli, serve):
         app.cli.add_command(command)

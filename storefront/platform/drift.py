@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from storefront.models_base import TenantStore
+from storefront.platform import provisioning
 from storefront.platform.crypto import CredentialError, decrypt
 from storefront.platform.models import Store, StoreDatabase, StoreStatus
+from storefront.platform.provisioning import describe_failure
 from storefront.platform.stores import StoreService
-from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantStore
-from storefront.tenancy.provisioning import describe_failure
 from storefront.unit_of_work import saga_step
 
 

@@ -22,6 +22,8 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from storefront.models_base import TenantStore
+from storefront.platform import provisioning
 from storefront.platform.crypto import decrypt, encrypt, rotate
 from storefront.platform.errors import (
     Conflict,
@@ -38,11 +40,9 @@ from storefront.platform.models import (
     StoreStatus,
     User,
 )
+from storefront.platform.provisioning import describe_failure
 from storefront.platform.tenant_dbs import load_tenant_url
 from storefront.platform.users import user_by_email
-from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantStore
-from storefront.tenancy.provisioning import describe_failure
 from storefront.unit_of_work import after_commit_of, saga_step
 
 log = logging.getLogger(__name__)

@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 from werkzeug.wrappers import Response
 
-from storefront.catalog.context import locales
 from storefront.catalog.services import PageOutOfRange, page_size_setting
-from storefront.catalog.views import parse_page
-from storefront.page_params import understood
+from storefront.i18n import page_locales
+from storefront.page_params import parse_page, understood
 from storefront.search.services import (
     MAX_QUERY_LENGTH,
     QueryTooLong,
@@ -35,7 +34,7 @@ def results() -> Response:
     if not problem and not q:
         problem = "empty"
     if problem is None:
-        locale, default = locales()
+        locale, default = page_locales()
         try:
             results = search_products(tenant_session(), q, locale=locale, default_locale=default,
                                       page=page_number,

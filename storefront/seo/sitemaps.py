@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storefront.catalog.models import Category, Product, ProductStatus
 from storefront.cms.models import CmsPage
-from storefront.tenancy.models import TenantStore
+from storefront.models_base import TenantStore
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from storefront.extensions import cache, db
 from storefront.inputs import whole_number
+from storefront.models_base import TenantStore
 from storefront.platform.models import Store, StoreDatabase, StoreStatus
 from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pages, w3c_datetime
 from storefront.tenancy.errors import TenantUnavailable
-from storefront.tenancy.models import TenantStore
 from storefront.tenancy.resolve import settings_versions, stores_version
 from storefront.tenancy.session import current_shop, reading_tenant, tenant_session
 

@@ -25,6 +25,13 @@ def no_page_cache() -> None:
     g.no_page_cache = True
 
 
+def no_store(response: Response) -> Response:
+    """Carts, checkouts and accounts are personal: never kept by a shared cache."""
+    no_page_cache()
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def content_changed() -> None:
     """This request changes what the store's pages show (stock, say): once its writes are
     committed, every cached page of the store is dropped."""

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from storefront import i18n
 from storefront.extensions import db
+from storefront.models_base import TenantStore
 from storefront.platform.crypto import CredentialError, fernet_from_config
+from storefront.platform.provisioning import describe_failure
 from storefront.platform.tenant_dbs import load_tenant_url
 from storefront.tenancy.connections import ConnectionManager
 from storefront.tenancy.errors import TenantUnavailable
-from storefront.tenancy.models import TenantStore
-from storefront.tenancy.provisioning import describe_failure
 from storefront.unit_of_work import NoUnitOfWork, current_unit, enlist
 
 log = logging.getLogger(__name__)

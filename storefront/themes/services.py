@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storefront.tenancy.models import TenantStore
+from storefront.models_base import TenantStore
 from storefront.themes.registry import THEMES, ThemeSettings, ThemeSettingsError, read_settings
 
 

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from storefront.tenancy.models import TenantStore
+from storefront.models_base import TenantStore
 from storefront.themes.registry import THEMES
 from tests.catalog.catalogs import make_acme
 from tests.conftest import Databases, app_config, build_app, dispose

@@ -6,8 +6,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import update
 
+from storefront.models_base import TenantStore
 from storefront.platform.models import Store
-from storefront.tenancy.models import TenantStore
 from tests.catalog.catalogs import make_acme, make_books
 from tests.conftest import store_fixture
 from tests.factories import tenant_engine

@@ -168,7 +168,7 @@ def test_import_refusals_outside_the_file(app: Flask, runner: FlaskCliRunner, st
 
 
 def test_demo_catalogs_import_cleanly(app: Flask, store: Store) -> None:
-    from storefront.demo.catalogs import books, outfitters
+    from storefront.demo.documents import books, outfitters
     from tests.catalog.catalogs import import_document
 
     summary = import_document(app, store, outfitters("acme"))

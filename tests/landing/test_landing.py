@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storefront.tenancy import provisioning
+from storefront.platform import provisioning
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import make_store
 from tests.themes.test_themes import login, save_draft

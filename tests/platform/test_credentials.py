@@ -12,7 +12,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import text
 
 from storefront.extensions import db
-from storefront.tenancy import provisioning
+from storefront.platform import provisioning
 from tests.conftest import TEST_KEY, Databases, app_config, build_app, dispose
 from tests.factories import make_store
 

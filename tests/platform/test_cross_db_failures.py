@@ -8,10 +8,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
 from storefront.extensions import db
+from storefront.platform import provisioning
 from storefront.platform.cli import store_service
 from storefront.platform.models import Store, StoreSlugHistory, StoreStatus
-from storefront.platform.services import StoreService
-from storefront.tenancy import provisioning
+from storefront.platform.stores import StoreService
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import OWNER, make_owner, make_store, tenant_engine
 from tests.snapshots import snapshot, tenant_slug

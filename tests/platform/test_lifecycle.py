@@ -198,7 +198,7 @@ def test_delete_of_owner_brought_database_empties_it(app: Flask, runner: FlaskCl
                                                      databases: Databases) -> None:
     import uuid
 
-    from storefront.tenancy import provisioning
+    from storefront.platform import provisioning
 
     url = databases.tenant_url(uuid.uuid4())
     provisioning.create_database(url)
@@ -229,7 +229,7 @@ def test_brought_database_holding_another_store_is_refused(app: Flask, runner: F
 
 def test_tenants_migrate_reports_failures_and_goes_on(app: Flask, runner: FlaskCliRunner,
                                                       databases: Databases) -> None:
-    from storefront.tenancy import provisioning
+    from storefront.platform import provisioning
 
     make_store(app, "alpha")
     broken = make_store(app, "broken")

@@ -6,8 +6,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from storefront.extensions import db
 from storefront.logins.throttle import ThrottlePolicy
+from storefront.platform import provisioning
 from storefront.platform.users import create_user
-from storefront.tenancy import provisioning
 from storefront.unit_of_work import unit_of_work
 from tests.conftest import Databases
 from tests.factories import OWNER, PASSWORD, make_owner, make_store

@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from storefront.models_base import TenantStore
+from storefront.platform import provisioning
 from storefront.platform.models import Store
-from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantStore
 from storefront.tenancy.resolve import bump_store_version
 from tests.checkout.helpers import add_to_cart, checkout_form, order_number
 from tests.conftest import Databases

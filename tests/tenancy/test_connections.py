@@ -29,7 +29,7 @@ def test_never_more_engines_than_the_bound(app: Flask, client: FlaskClient) -> N
 
 
 def test_lru_eviction_keeps_recently_used(databases: Databases, tmp_path) -> None:
-    from storefront.tenancy import provisioning
+    from storefront.platform import provisioning
 
     urls = {}
     for _ in range(3):
@@ -62,7 +62,7 @@ def test_lru_eviction_keeps_recently_used(databases: Databases, tmp_path) -> Non
 
 
 def test_evicted_engine_in_use_is_disposed_only_after_checkin(databases: Databases) -> None:
-    from storefront.tenancy import provisioning
+    from storefront.platform import provisioning
 
     urls = {uuid.uuid4(): None for _ in range(2)}
     for store_id in urls:
@@ -86,7 +86,7 @@ def test_evicted_engine_in_use_is_disposed_only_after_checkin(databases: Databas
 
 
 def test_concurrent_lookups_share_one_engine(databases: Databases) -> None:
-    from storefront.tenancy import provisioning
+    from storefront.platform import provisioning
 
     store_id = uuid.uuid4()
     url = databases.tenant_url(store_id)

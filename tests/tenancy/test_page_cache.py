@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from storefront.tenancy import provisioning
+from storefront.platform import provisioning
 from storefront.tenancy.resolve import bump_store_version
 from tests.catalog.catalogs import ACME, import_document, make_acme
 from tests.catalog.html import links, product_names

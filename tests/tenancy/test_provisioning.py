@@ -10,11 +10,11 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Engine, inspect, select, text
 
-from storefront.migrations import TENANT, upgrade
+from storefront.migrate import TENANT, upgrade
+from storefront.models_base import TenantStore
+from storefront.platform import provisioning
 from storefront.platform.cli import store_service
 from storefront.platform.errors import PlatformError
-from storefront.tenancy import provisioning
-from storefront.tenancy.models import TenantStore
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import OWNER, make_owner, tenant_engine
 

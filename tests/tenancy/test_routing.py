@@ -9,8 +9,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import update
 
 from storefront.extensions import db
+from storefront.platform import provisioning
 from storefront.platform.models import Store
-from storefront.tenancy import provisioning
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import make_store
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from storefront.catalog.models import Category, CategoryTranslation
 from storefront.extensions import db
+from storefront.models_base import TenantStore
 from storefront.platform.users import create_user
-from storefront.tenancy.models import TenantStore
 from storefront.unit_of_work import unit_of_work
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import PASSWORD, make_owner, make_store, tenant_engine

@@ -11,7 +11,6 @@ from storefront.cms import models as _cms  # noqa: F401
 from storefront.mail import models as _mail  # noqa: F401
 from storefront.models_base import TenantBase
 from storefront.orders import models as _orders  # noqa: F401
-from storefront.tenancy import models as _tenancy  # noqa: F401
 
 target_metadata = TenantBase.metadata
 

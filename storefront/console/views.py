@@ -19,8 +19,16 @@ from flask import (
 )
 from sqlalchemy import select
 
+from storefront.console.forms import (
+    LoginForm,
+    LogoutForm,
+    PasswordForm,
+    PublishThemeForm,
+    ThemeForm,
+)
 from storefront.extensions import db
 from storefront.logins.throttle import LoginThrottled
+from storefront.models_base import TenantStore
 from storefront.platform.auth import (
     GENERATION_KEY,
     WrongPassword,
@@ -33,17 +41,9 @@ from storefront.platform.auth import (
     start_session,
 )
 from storefront.platform.errors import InvalidInput
-from storefront.platform.forms import (
-    LoginForm,
-    LogoutForm,
-    PasswordForm,
-    PublishThemeForm,
-    ThemeForm,
-)
 from storefront.platform.models import Store, StoreDatabase, StoreStatus, User, UserRole
 from storefront.safe_redirect import local_path
 from storefront.tenancy.errors import TenantUnavailable
-from storefront.tenancy.models import TenantStore
 from storefront.tenancy.notices import notify
 from storefront.tenancy.resolve import bump_store_version
 from storefront.tenancy.session import open_tenant_session, reading_tenant

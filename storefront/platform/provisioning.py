@@ -12,9 +12,9 @@ from sqlalchemy import Engine, NullPool, create_engine, text
 from sqlalchemy.engine import make_url
 
 from storefront.config import sqlalchemy_url
-from storefront.migrations import TENANT, upgrade
+from storefront.migrate import TENANT, upgrade
 from storefront.models_base import TenantBase
-from storefront.tenancy.connections import CONNECT_TIMEOUT_SECONDS, make_tenant_engine
+from storefront.platform.tenant_dbs import CONNECT_TIMEOUT_SECONDS, make_tenant_engine
 
 
 class ProvisioningError(Exception):
