@@ -1,7 +1,11 @@
-"""One unit of work: a request commits before its after_request hooks and only when it
-succeeded; callbacks run after the commit, never after a rollback; a savepoint undoes only its
-own writes and callbacks; a saga step is committed on its own."""
+"""One unit of work: only storefront/unit_of_work.py commits; a request commits before its
+after_request hooks and only when it succeeded; callbacks run after the commit, never after a
+rollback; a savepoint undoes only its own writes and callbacks; a saga step is committed on its
+own."""
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 from flask import Flask, Response
@@ -18,6 +22,28 @@ from storefront.unit_of_work import (
     savepoint,
     unit_of_work,
 )
+
+PACKAGE = Path(__file__).resolve().parent.parent / "storefront"
+# Where a transaction may end: the unit of work itself, and the edges that throw away what a
+# failed request left (the tenant session's teardown, the 500 page, the readiness probe).
+ROLLBACK_AT_THE_EDGE = {"unit_of_work.py", "tenancy/session.py", "errors.py", "health.py"}
+
+
+def _calls(name: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        count = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute) and node.func.attr == name
+                    and not node.args)
+        if count:
+            found[path.relative_to(PACKAGE).as_posix()] = count
+    return found
+
+
+def test_only_the_unit_of_work_commits() -> None:
+    assert set(_calls("commit")) == {"unit_of_work.py"}
+    assert set(_calls("rollback")) <= ROLLBACK_AT_THE_EDGE
 
 
 def _kinds(app: Flask) -> list[str]:
