@@ -4,19 +4,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.accounts.models import AddressKind, Customer, CustomerAddress, Wishlist
 from storefront.catalog.models import (
     Product,
     ProductStatus,
-    ProductTranslation,
     Review,
     ReviewStatus,
 )
+from storefront.catalog.pricing import effective_price
+from storefront.catalog.translations import ProductNames
 from storefront.logins.generations import cache_key, publish_after_commit
 from storefront.orders.models import Order
 from storefront.unit_of_work import savepoint
@@ -236,22 +237,16 @@ class WishlistEntry:
 def wishlist(session: Session, customer_id: int, locale: str,
              default_locale: str) -> list[WishlistEntry]:
     """The customer's wishlist with product names in ``locale``."""
-    wanted = aliased(ProductTranslation)
-    fallback = aliased(ProductTranslation)
+    names = ProductNames(locale, default_locale)
     rows = session.execute(
-        select(Product, wanted.name, fallback.name)
-        .join(Wishlist, Wishlist.product_id == Product.id)
-        .outerjoin(wanted, and_(wanted.product_id == Product.id, wanted.locale == locale))
-        .outerjoin(fallback, and_(fallback.product_id == Product.id,
-                                  fallback.locale == default_locale))
+        names.join(select(Product, names.name).join(Wishlist, Wishlist.product_id == Product.id))
         .where(Wishlist.customer_id == customer_id)
         .order_by(Wishlist.created_at.desc(), Wishlist.id.desc())
     ).all()
     return [
-        WishlistEntry(p.id, p.slug, name or fb or p.sku,
-                      p.sale_price if p.sale_price is not None and p.sale_price < p.price
-                      else p.price, p.stock > 0 and p.status == ProductStatus.ACTIVE)
-        for p, name, fb in rows
+        WishlistEntry(p.id, p.slug, name, effective_price(p.price, p.sale_price),
+                      p.stock > 0 and p.status == ProductStatus.ACTIVE)
+        for p, name in rows
     ]
 
 

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storefront.cart.coupons import CouponInvalid, coupon_discount, find_coupon
 from storefront.cart.models import Coupon
-from storefront.catalog.models import Product, ProductStatus, ProductTranslation
+from storefront.catalog.models import Product, ProductStatus
+from storefront.catalog.pricing import effective_price
+from storefront.catalog.translations import ProductNames
 
 MAX_QUANTITY = 99
 MAX_LINES = 50
@@ -50,9 +52,7 @@ class ProductInfo:
     @property
     def unit_price(self) -> Decimal:
         """The price a shopper pays: the sale price when there is a lower one."""
-        if self.sale_price is not None and self.sale_price < self.price:
-            return self.sale_price
-        return self.price
+        return effective_price(self.price, self.sale_price)
 
 
 @dataclass(frozen=True)
@@ -99,19 +99,14 @@ def load_products(session: Session, ids: Iterable[int], locale: str,
     ids = sorted(set(ids))
     if not ids:
         return {}
-    wanted = aliased(ProductTranslation)
-    fallback = aliased(ProductTranslation)
+    names = ProductNames(locale, default_locale)
     rows = session.execute(
-        select(Product, wanted.name, fallback.name)
-        .outerjoin(wanted, and_(wanted.product_id == Product.id, wanted.locale == locale))
-        .outerjoin(fallback, and_(fallback.product_id == Product.id,
-                                  fallback.locale == default_locale))
+        names.join(select(Product, names.name))
         .where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE)
     ).all()
     return {
-        p.id: ProductInfo(p.id, p.slug, p.sku, name or fallback_name or p.sku, p.price,
-                          p.sale_price, p.stock)
-        for p, name, fallback_name in rows
+        p.id: ProductInfo(p.id, p.slug, p.sku, name, p.price, p.sale_price, p.stock)
+        for p, name in rows
     }
 
 

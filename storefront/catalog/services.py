@@ -9,26 +9,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
 
+from storefront.catalog import pricing
 from storefront.catalog.models import (
     Attribute,
     AttributeValue,
     Category,
-    CategoryTranslation,
     Product,
     ProductAttributeValue,
     ProductImage,
     ProductStatus,
-    ProductTranslation,
     Review,
     ReviewStatus,
 )
-
-SelectT = TypeVar("SelectT", bound=Select)  # type: ignore[type-arg]
+from storefront.catalog.translations import ProductNames, category_names
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "name")
 DEFAULT_PAGE_SIZE = 24
@@ -67,11 +65,7 @@ class ProductCard:
 
     @property
     def on_sale(self) -> bool:
-        return self.sale_price is not None and self.sale_price < self.price
-
-    @property
-    def current_price(self) -> Decimal:
-        return self.sale_price if self.on_sale and self.sale_price is not None else self.price
+        return pricing.on_sale(self.price, self.sale_price)
 
 
 @dataclass
@@ -212,49 +206,13 @@ def label_in(labels: dict[str, str] | None, locale: str, default_locale: str, fa
     return labels.get(locale) or labels.get(default_locale) or fallback
 
 
-class ProductNames:
-    """The product's name/description in a locale, falling back to the default locale's row."""
-
-    def __init__(self, locale: str, default_locale: str) -> None:
-        self.wanted = aliased(ProductTranslation, name="pt_wanted")
-        self.fallback = aliased(ProductTranslation, name="pt_default")
-        self.locale = locale
-        self.default_locale = default_locale
-        self.name: ColumnElement[str] = func.coalesce(self.wanted.name, self.fallback.name,
-                                                      Product.sku)
-        self.description: ColumnElement[str | None] = func.coalesce(
-            self.wanted.description, self.fallback.description)
-        self.seo_title: ColumnElement[str | None] = func.coalesce(
-            self.wanted.seo_title, self.fallback.seo_title)
-        self.seo_description: ColumnElement[str | None] = func.coalesce(
-            self.wanted.seo_description, self.fallback.seo_description)
-
-    def join(self, stmt: SelectT) -> SelectT:
-        return stmt.outerjoin(
-            self.wanted, and_(self.wanted.product_id == Product.id,
-                              self.wanted.locale == self.locale)
-        ).outerjoin(
-            self.fallback, and_(self.fallback.product_id == Product.id,
-                                self.fallback.locale == self.default_locale)
-        )
-
-
-def effective_price() -> ColumnElement[Decimal]:
-    """The price a shopper pays now: the sale price when it is lower."""
-    return case(
-        (and_(Product.sale_price.is_not(None), Product.sale_price < Product.price),
-         Product.sale_price),
-        else_=Product.price,
-    )
-
-
 def _order(sort: str, names: ProductNames) -> list[ColumnElement[Any]]:
     if sort == "newest":
         return [Product.created_at.desc(), Product.id.desc()]
     if sort == "price_asc":
-        return [effective_price().asc(), Product.id.asc()]
+        return [pricing.effective_price_column().asc(), Product.id.asc()]
     if sort == "price_desc":
-        return [effective_price().desc(), Product.id.asc()]
+        return [pricing.effective_price_column().desc(), Product.id.asc()]
     if sort == "name":
         return [func.lower(names.name).asc(), Product.id.asc()]
     return [Product.is_featured.desc(), Product.id.asc()]
@@ -300,17 +258,11 @@ def _card_select(names: ProductNames) -> Select[Product, str]:
 
 def category_tree(session: Session, locale: str, default_locale: str) -> CategoryTree:
     """Every active category with its name in ``locale`` (default-locale fallback); one query."""
-    wanted = aliased(CategoryTranslation, name="ct_wanted")
-    fallback = aliased(CategoryTranslation, name="ct_default")
+    names = category_names(locale, default_locale)
     rows = session.execute(
-        select(Category.id, Category.slug, Category.parent_id, Category.position,
-               func.coalesce(wanted.name, fallback.name, Category.slug),
-               func.coalesce(wanted.description, fallback.description),
-               func.coalesce(wanted.seo_title, fallback.seo_title),
-               func.coalesce(wanted.seo_description, fallback.seo_description))
-        .outerjoin(wanted, and_(wanted.category_id == Category.id, wanted.locale == locale))
-        .outerjoin(fallback, and_(fallback.category_id == Category.id,
-                                  fallback.locale == default_locale))
+        names.join(select(Category.id, Category.slug, Category.parent_id, Category.position,
+                          names.text("name", Category.slug), names.text("description"),
+                          names.text("seo_title"), names.text("seo_description")))
         .where(Category.is_active.is_(True))
         .order_by(Category.position, Category.id)
     ).all()

@@ -9,7 +9,8 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session
 
 from storefront.catalog.models import Product, ProductStatus
-from storefront.catalog.services import ListingQuery, Paginated, ProductNames, paginate
+from storefront.catalog.services import ListingQuery, Paginated, paginate
+from storefront.catalog.translations import ProductNames
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

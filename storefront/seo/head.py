@@ -9,12 +9,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
+from storefront.catalog.pricing import effective_price
 from storefront.catalog.services import CategoryNode, ProductPage
 from storefront.i18n import ui_locale
 from storefront.tenancy.session import loaded_shop
@@ -106,8 +106,7 @@ def product_ld(page: ProductPage) -> list[dict[str, Any]]:
     shop = loaded_shop()
     assert shop is not None
     product = page.product
-    price: Decimal = product.sale_price if product.sale_price is not None and \
-        product.sale_price < product.price else product.price
+    price = effective_price(product.price, product.sale_price)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Product", "name": product.name,
         "sku": product.sku, "url": canonical_url(),
