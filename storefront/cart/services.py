@@ -84,14 +84,6 @@ class PricedCart:
     def is_empty(self) -> bool:
         return not self.lines
 
-    @property
-    def quantities(self) -> CartLines:
-        return {line.product.id: line.quantity for line in self.lines}
-
-    @property
-    def item_count(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
 
 def load_products(session: Session, ids: Iterable[int], locale: str,
                   default_locale: str) -> dict[int, ProductInfo]:

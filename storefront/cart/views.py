@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from storefront.accounts.identity import current_customer_id
@@ -32,10 +31,6 @@ bp.after_request(no_store)
 
 def _to_cart() -> BaseResponse:
     return redirect(url_for("store.cart.view"), code=303)
-
-
-def _form_errors(form: FlaskForm) -> None:
-    notify("Please choose a valid product and quantity.", "error")
 
 
 @bp.get("/cart")
@@ -66,7 +61,7 @@ def _change_line(form: AddToCartForm | UpdateLineForm, change: Any,
                  success: str | None = None) -> BaseResponse:
     """Validate the form, apply ``change`` (add or set) to the cart, say how it went."""
     if not form.validate():
-        _form_errors(form)
+        notify("Please choose a valid product and quantity.", "error")
         return _to_cart()
     shop = current_shop()
     try:

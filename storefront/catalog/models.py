@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.models_base import (
     IntPrimaryKey,
@@ -49,8 +49,6 @@ class Category(IntPrimaryKey, Timestamps, TenantBase):
     position: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    translations: Mapped[list[CategoryTranslation]] = relationship(lazy="raise")
-
 
 class CategoryTranslation(IntPrimaryKey, TenantBase):
     __tablename__ = "category_translations"
@@ -81,11 +79,6 @@ class Product(IntPrimaryKey, Timestamps, TenantBase):
     stock: Mapped[int] = mapped_column(Integer, default=0)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     is_featured: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    translations: Mapped[list[ProductTranslation]] = relationship(lazy="raise")
-    images: Mapped[list[ProductImage]] = relationship(
-        lazy="raise", order_by="ProductImage.position"
-    )
 
 
 class ProductTranslation(IntPrimaryKey, TenantBase):

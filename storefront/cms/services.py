@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 from storefront.cms.models import CmsBlock, CmsPage
 from storefront.cms.sanitize import sanitize_html
 
-LAYOUT_BLOCKS = ("header_notice", "footer_links", "footer", "home")
-
 
 class PageNotFound(Exception):
     """No published CMS page answers to this slug in the locale or the default locale."""

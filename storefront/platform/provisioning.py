@@ -133,19 +133,6 @@ def drop_database(url: str) -> None:
         admin.dispose()
 
 
-def database_exists(url: str) -> bool:
-    if is_sqlite(url):
-        return Path(make_url(url).database or "").exists()
-    admin, name = _postgres_admin_engine(url)
-    try:
-        with admin.connect() as connection:
-            return bool(connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).scalar())
-    finally:
-        admin.dispose()
-
-
 def open_for_provisioning(url: str, create: bool = False) -> Engine:
     """A short-lived, unpooled engine for provisioning work on one tenant DB."""
     return make_tenant_engine(url, create=create, pooled=False)

@@ -180,7 +180,7 @@ class StoreService:
         try:
             self.provision(url, managed, tenant_row, self.tenant_template_db)
         except Exception as exc:
-            self._undo_create(store_id, url, managed, exc)
+            self._undo_create(store_id, exc)
         return self.activate_provisioned(store)
 
     def reserve(self, store_id: uuid.UUID, owner_id: uuid.UUID, slug: str, url: str,
@@ -243,8 +243,7 @@ class StoreService:
         self.forget_slugs([store.slug])
         return store
 
-    def _undo_create(self, store_id: uuid.UUID, url: str, managed: bool,
-                     exc: Exception) -> None:
+    def _undo_create(self, store_id: uuid.UUID, exc: Exception) -> None:
         reason = describe_failure(exc)
         try:
             with saga_step(self.session):

@@ -10,6 +10,7 @@ from storefront.extensions import db
 from storefront.platform.models import Store, StoreDatabase, StoreSlugHistory, StoreStatus
 from tests.conftest import Databases
 from tests.factories import OWNER, PASSWORD, make_owner, make_store, tenant_engine
+from tests.pg import database_exists
 from tests.snapshots import snapshot, tenant_slug
 
 
@@ -204,7 +205,7 @@ def test_delete_of_owner_brought_database_empties_it(app: Flask, runner: FlaskCl
     provisioning.create_database(url)
     store = make_store(app, "byo", db_url=url, products=[{"slug": "thing"}])
     assert runner.invoke(args=["stores", "delete", "byo", "--yes"]).exit_code == 0
-    assert provisioning.database_exists(url)  # not ours to drop
+    assert database_exists(url)  # not ours to drop
     engine = provisioning.open_for_provisioning(url)
     try:
         with engine.connect() as connection:

@@ -17,6 +17,7 @@ from storefront.platform.cli import store_service
 from storefront.platform.errors import PlatformError
 from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import OWNER, make_owner, tenant_engine
+from tests.pg import database_exists
 
 
 def schema(engine: Engine) -> dict[str, list[str]]:
@@ -120,4 +121,4 @@ def test_a_template_on_another_server_is_refused_before_anything_is_created(
     url = databases.tenant_url(uuid.uuid4())
     with pytest.raises(provisioning.ProvisioningError, match="on the tenant DB's server"):
         provisioning.create_database(url, elsewhere)
-    assert not provisioning.database_exists(url)
+    assert not database_exists(url)
