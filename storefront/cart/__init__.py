@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import Flask, g
 
 from storefront.accounts.identity import current_customer_id
-from storefront.cart.messages import register_messages
 from storefront.cart.storage import load_cart
 
 
@@ -33,6 +32,5 @@ def shopper_links() -> ShopperLinks | None:
 
 
 def init_app(app: Flask) -> None:
-    """Offer ``shopper_links()`` to templates and the German strings of the shopping pages."""
+    """Offer ``shopper_links()`` to templates."""
     app.jinja_env.globals["shopper_links"] = shopper_links
-    register_messages()

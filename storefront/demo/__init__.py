@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from storefront.catalog.cli import import_into
-from storefront.checkout.demo import seed_checkout_demo_at
+from storefront.demo.checkout import seed_checkout_demo_at
 from storefront.demo.documents import CATALOGS
 from storefront.platform.models import Store, User
 from storefront.platform.stores import StoreService

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storefront.i18n.shopping import SHOPPING_MESSAGES
+
 # Keyed by language (the part of the locale before "-"); a missing string falls back to English.
 CATALOGS: dict[str, dict[str, str]] = {
     "de": {
@@ -69,6 +71,17 @@ CATALOGS: dict[str, dict[str, str]] = {
         "Announcement": "Hinweis",
     },
 }
+
+
+def _merge(more: dict[str, dict[str, str]]) -> None:
+    """Add ``more``'s strings to CATALOGS; a string CATALOGS already has keeps its text."""
+    for language, messages in more.items():
+        catalog = CATALOGS.setdefault(language, {})
+        for source, text in messages.items():
+            catalog.setdefault(source, text)
+
+
+_merge(SHOPPING_MESSAGES)
 
 
 def translate(message: str, locale: str, **values: Any) -> str:

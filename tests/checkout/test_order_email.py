@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import Flask
 from flask.testing import FlaskClient
 
+from storefront.demo.checkout import seed_checkout_demo
 from storefront.extensions import db
 from storefront.mail.models import EmailTemplate
 from storefront.models_base import utcnow
@@ -125,8 +126,6 @@ def test_resubmitted_form_sends_one_mail(app: Flask, client: FlaskClient,
 
 def test_demo_seed_gives_coupons_templates_and_settings(app: Flask, client: FlaskClient,
                                                         smtp: SmtpSink) -> None:
-    from storefront.checkout.demo import seed_checkout_demo
-
     store = shop(app, default_locale="en", locales=["en", "de"])
     with tenant(app, store.id) as session:
         seed_checkout_demo(session, store.id)

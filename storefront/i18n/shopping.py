@@ -1,7 +1,5 @@
-"""Interface strings of the cart, checkout and account pages, merged into ``storefront.i18n``."""
+"""Interface strings of the cart, checkout and account pages; ``messages`` merges them in."""
 from __future__ import annotations
-
-from storefront.i18n.messages import CATALOGS
 
 SHOPPING_MESSAGES: dict[str, dict[str, str]] = {
     "de": {
@@ -119,10 +117,3 @@ SHOPPING_MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-
-def register_messages() -> None:
-    """Add these strings to the shop's catalogs; a string the catalog already has is kept."""
-    for language, messages in SHOPPING_MESSAGES.items():
-        catalog = CATALOGS.setdefault(language, {})
-        for source, text in messages.items():
-            catalog.setdefault(source, text)
