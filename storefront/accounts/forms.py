@@ -19,8 +19,9 @@ from wtforms.validators import (
     Optional,
 )
 
+from storefront.accounts.addresses import address_field
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
-from storefront.inputs import COUNTRY, EMAIL, WholeNumberField
+from storefront.inputs import EMAIL, WholeNumberField
 
 # Integer keys are 32-bit: a larger id is simply invalid, never a database error.
 MAX_ID = 2**31 - 1
@@ -55,13 +56,13 @@ class AddressBookForm(FlaskForm):
                                            SelectChoice("billing", "Billing")])
     # DataRequired, not InputRequired: the view strips the values, and a field of spaces or
     # line breaks would then be a NULL in a NOT NULL column (a 500), not a missing field.
-    name = StringField("Full name", [DataRequired(), Length(max=200)])
-    line1 = StringField("Street and number", [DataRequired(), Length(max=200)])
-    line2 = StringField("Address line 2", [Optional(), Length(max=200)])
-    city = StringField("City", [DataRequired(), Length(max=100)])
-    postal_code = StringField("Postal code", [DataRequired(), Length(max=20)])
-    country = StringField("Country code", [InputRequired(), COUNTRY])
-    phone = StringField("Phone", [Optional(), Length(max=40)])
+    name = address_field("name", DataRequired())
+    line1 = address_field("line1", DataRequired())
+    line2 = address_field("line2", Optional())
+    city = address_field("city", DataRequired())
+    postal_code = address_field("postal_code", DataRequired())
+    country = address_field("country", InputRequired())
+    phone = address_field("phone", Optional())
 
 
 class ProductActionForm(FlaskForm):

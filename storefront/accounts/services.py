@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from storefront.accounts.addresses import address_columns, address_dict
 from storefront.accounts.models import AddressKind, Customer, CustomerAddress, Wishlist
 from storefront.catalog.models import (
     Product,
@@ -173,11 +174,6 @@ def customer_profile(session: Session, customer_id: int) -> CustomerProfile | No
     )
 
 
-def address_dict(address: CustomerAddress) -> dict[str, str]:
-    return {f: getattr(address, f) or "" for f in
-            ("name", "line1", "line2", "city", "postal_code", "country", "phone")}
-
-
 def addresses(session: Session, customer_id: int) -> list[CustomerAddress]:
     """The customer's address book."""
     return list(session.scalars(
@@ -189,8 +185,7 @@ def addresses(session: Session, customer_id: int) -> list[CustomerAddress]:
 def add_address(session: Session, customer_id: int, kind: AddressKind,
                 fields: dict[str, str]) -> None:
     """Add an address to the customer's book."""
-    session.add(CustomerAddress(customer_id=customer_id, kind=kind,
-                                **{k: (v or None) for k, v in fields.items()}))
+    session.add(CustomerAddress(customer_id=customer_id, kind=kind, **address_columns(fields)))
     session.flush()
 
 

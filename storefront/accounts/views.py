@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from storefront.accounts.addresses import clean_address
 from storefront.accounts.forms import (
     AddressBookForm,
     LoginForm,
@@ -186,9 +187,7 @@ def address_book() -> BaseResponse | tuple[str, int]:
     form = AddressBookForm()
     status = 200
     if form.validate_on_submit():
-        fields = {f: (form[f].data or "").strip() for f in
-                  ("name", "line1", "line2", "city", "postal_code", "country", "phone")}
-        fields["country"] = fields["country"].upper()
+        fields = clean_address(form.data)
         kind = AddressKind(form.kind.data or AddressKind.SHIPPING)
         add_address(tenant_session(), customer_id, kind, fields)
         notify("Address saved.", "success")

@@ -7,25 +7,23 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, HiddenField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from storefront.inputs import COUNTRY, EMAIL
-
-REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
+from storefront.accounts.addresses import REQUIRED_ADDRESS_FIELDS, address_field, clean_address
+from storefront.inputs import EMAIL
 
 
 class AddressForm(Form):
-    name = StringField("Full name", [Optional(), Length(max=200)])
-    line1 = StringField("Street and number", [Optional(), Length(max=200)])
-    line2 = StringField("Address line 2", [Optional(), Length(max=200)])
-    city = StringField("City", [Optional(), Length(max=100)])
-    postal_code = StringField("Postal code", [Optional(), Length(max=20)])
-    country = StringField("Country code", [Optional(), COUNTRY])
-    phone = StringField("Phone", [Optional(), Length(max=40)])
+    # Every field optional here: CheckoutForm.validate requires the addresses it needs.
+    name = address_field("name", Optional())
+    line1 = address_field("line1", Optional())
+    line2 = address_field("line2", Optional())
+    city = address_field("city", Optional())
+    postal_code = address_field("postal_code", Optional())
+    country = address_field("country", Optional())
+    phone = address_field("phone", Optional())
 
     def as_dict(self) -> dict[str, str]:
         """The address as stored on the order (country upper-case, blanks empty)."""
-        data = {name: (self[name].data or "").strip() for name in self._fields}
-        data["country"] = data["country"].upper()
-        return data
+        return clean_address(self.data)
 
 
 class CheckoutForm(FlaskForm):

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from storefront.accounts.addresses import address_columns
 from storefront.accounts.models import AddressKind, Customer, CustomerAddress
 from storefront.cart.coupons import CouponInvalid, check_customer_limit, redeem_coupon
 from storefront.cart.services import CartLines, PricedCart, price_cart
@@ -31,7 +32,6 @@ from storefront.unit_of_work import savepoint
 
 # Order numbers: the date and six characters nobody misreads (no 0/O, 1/I/L).
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postal_code", "country", "phone")
 
 
 class CheckoutError(Exception):
@@ -235,7 +235,7 @@ def _lock_customers(session: Session, email: str, account_id: int | None) -> Non
 def save_address(session: Session, customer_id: int, kind: AddressKind,
                  address: dict[str, str]) -> None:
     """Keep an address in the customer's address book unless the same one is there already."""
-    fields = {f: (address.get(f) or None) for f in ADDRESS_FIELDS}
+    fields = address_columns(address)
     for existing in session.scalars(
         select(CustomerAddress).where(CustomerAddress.customer_id == customer_id,
                                       CustomerAddress.kind == kind)
