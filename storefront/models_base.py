@@ -6,8 +6,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, Numeric, String, Uuid
+from sqlalchemy import JSON, DateTime, Dialect, Enum, Integer, MetaData, Numeric, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from storefront.extensions import NAMING_CONVENTION
 
@@ -30,6 +31,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class AwareDateTime(TypeDecorator[datetime]):
+    """``TIMESTAMP WITH TIME ZONE`` that always reads back timezone-aware.
+
+    PostgreSQL returns aware values; SQLite keeps no zone and returns them naive, and they were
+    written in UTC (``utcnow``), so a naive value read back is UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 def enum_by_value(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
     """A ``VARCHAR(length)`` column holding an enum's values (not its member names).
 
@@ -49,10 +66,8 @@ class IntPrimaryKey:
 
 
 class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 
 
 class TenantStore(Timestamps, TenantBase):

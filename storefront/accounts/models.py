@@ -4,10 +4,17 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.models_base import IntPrimaryKey, TenantBase, Timestamps, enum_by_value, utcnow
+from storefront.models_base import (
+    AwareDateTime,
+    IntPrimaryKey,
+    TenantBase,
+    Timestamps,
+    enum_by_value,
+    utcnow,
+)
 
 
 class AddressKind(enum.StrEnum):
@@ -52,4 +59,4 @@ class Wishlist(IntPrimaryKey, TenantBase):
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

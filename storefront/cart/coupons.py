@@ -1,7 +1,7 @@
 """Coupons: finding and checking one for a cart, its discount, and counting its use atomically."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_, select, update
@@ -17,13 +17,6 @@ class CouponInvalid(Exception):
     """The coupon cannot be used for this cart; the message is shown to the shopper."""
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite hands timezone-aware columns back naive; they were stored in UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def normalize_code(code: str) -> str:
     """Coupon codes are matched without regard to case or surrounding spaces."""
     return code.strip().upper()
@@ -35,7 +28,7 @@ def find_coupon(session: Session, code: str, subtotal: Decimal, now: datetime, *
     coupon = session.scalar(select(Coupon).where(func.upper(Coupon.code) == normalize_code(code)))
     if coupon is None or not coupon.is_active:
         raise CouponInvalid(f"The coupon code {code.strip()!r} is not valid.")
-    starts, ends = _aware(coupon.starts_at), _aware(coupon.ends_at)
+    starts, ends = coupon.starts_at, coupon.ends_at
     if starts is not None and now < starts:
         raise CouponInvalid(f"The coupon {coupon.code} is not valid yet.")
     if ends is not None and now >= ends:

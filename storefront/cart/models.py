@@ -5,10 +5,17 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.models_base import IntPrimaryKey, Money, TenantBase, Timestamps, enum_by_value
+from storefront.models_base import (
+    AwareDateTime,
+    IntPrimaryKey,
+    Money,
+    TenantBase,
+    Timestamps,
+    enum_by_value,
+)
 
 
 class CouponKind(enum.StrEnum):
@@ -24,8 +31,8 @@ class Coupon(IntPrimaryKey, Timestamps, TenantBase):
     kind: Mapped[CouponKind] = mapped_column(enum_by_value(CouponKind, "coupon_kind", length=10))
     value: Mapped[Decimal] = mapped_column(Money)
     min_subtotal: Mapped[Decimal | None] = mapped_column(Money)
-    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     usage_limit: Mapped[int | None] = mapped_column(Integer)
     per_customer_limit: Mapped[int | None] = mapped_column(Integer)
     used_count: Mapped[int] = mapped_column(Integer, default=0)

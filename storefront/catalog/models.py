@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.models_base import (
+    AwareDateTime,
     IntPrimaryKey,
     Money,
     TenantBase,
@@ -165,4 +165,4 @@ class Redirect(IntPrimaryKey, TenantBase):
 
     old_path: Mapped[str] = mapped_column(String(500), unique=True)
     new_path: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

@@ -28,11 +28,6 @@ class CheckFinding:
     repaired: str | None = None
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands timestamps back naive (they are stored in UTC)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def check_tenants(stores: StoreService, repair: bool = False,
                   grace: timedelta = timedelta(minutes=10)) -> list[CheckFinding]:
     """Find (and with ``repair`` fix) disagreements between master and the tenant DBs.
@@ -42,8 +37,7 @@ def check_tenants(stores: StoreService, repair: bool = False,
     findings: list[CheckFinding] = []
     started_before = datetime.now(UTC) - grace
     for store in stores.session.scalars(select(Store).order_by(Store.slug)).all():
-        if store.status == StoreStatus.PROVISIONING and _aware(store.created_at) > \
-                started_before:
+        if store.status == StoreStatus.PROVISIONING and store.created_at > started_before:
             continue
         finding = _check_one(stores, store, repair)
         if finding is not None:

@@ -11,7 +11,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.extensions import MasterBase
-from storefront.models_base import Timestamps, UUIDPrimaryKey, enum_by_value, utcnow
+from storefront.models_base import AwareDateTime, Timestamps, UUIDPrimaryKey, enum_by_value, utcnow
 
 
 class UserRole(enum.StrEnum):
@@ -57,7 +56,7 @@ class Store(UUIDPrimaryKey, Timestamps, MasterBase):
         enum_by_value(StoreStatus, "store_status"), default=StoreStatus.PROVISIONING
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
     @property
     def state(self) -> str:
@@ -76,7 +75,7 @@ class StoreSlugHistory(UUIDPrimaryKey, MasterBase):
 
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
     old_slug: Mapped[str] = mapped_column(String(63), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
 class StoreDatabase(Timestamps, MasterBase):
@@ -90,7 +89,7 @@ class StoreDatabase(Timestamps, MasterBase):
     managed: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped whenever the credential changes, so engines keyed on it are replaced.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dropped_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
 class CreditBalance(MasterBase):
@@ -100,7 +99,7 @@ class CreditBalance(MasterBase):
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), primary_key=True)
     balance: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        AwareDateTime, default=utcnow, onupdate=utcnow
     )
 
 
@@ -120,7 +119,7 @@ class CreditTransaction(UUIDPrimaryKey, MasterBase):
     # A purchase's payment reference; unique, so recording it twice records one purchase.
     reference: Mapped[str | None] = mapped_column(String(200), unique=True)
     reason: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
 
 
 class Subscription(UUIDPrimaryKey, Timestamps, MasterBase):
@@ -129,7 +128,7 @@ class Subscription(UUIDPrimaryKey, Timestamps, MasterBase):
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
     plan: Mapped[str] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20), default="active")
-    current_period_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    current_period_end: Mapped[datetime | None] = mapped_column(AwareDateTime)
 
 
 class Job(UUIDPrimaryKey, Timestamps, MasterBase):
@@ -142,7 +141,7 @@ class Job(UUIDPrimaryKey, Timestamps, MasterBase):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=5)
-    run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    run_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, index=True)
+    locked_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     locked_by: Mapped[str | None] = mapped_column(String(100))
     last_error: Mapped[str | None] = mapped_column(Text)

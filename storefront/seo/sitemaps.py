@@ -48,6 +48,4 @@ def public_pages(session: Session, shop: TenantStore) -> list[PublicPage]:
 def w3c_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        return value.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     return value.isoformat(timespec="seconds")

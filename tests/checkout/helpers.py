@@ -6,7 +6,6 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -130,9 +129,3 @@ def jobs(app: Flask) -> list[Any]:
         found = list(db.session.scalars(select(Job).order_by(Job.created_at)))
         db.session.expunge_all()
         return found
-
-
-def as_utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
