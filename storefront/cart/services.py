@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from storefront.cart.coupons import CouponInvalid, coupon_discount, find_coupon
 from storefront.cart.models import Coupon
 from storefront.catalog.models import Product, ProductStatus
-from storefront.catalog.pricing import effective_price
+from storefront.catalog.services import ProductCard
 from storefront.catalog.translations import ProductNames
 
 MAX_QUANTITY = 99
@@ -38,26 +38,8 @@ class NotEnoughStock(CartError):
 
 
 @dataclass(frozen=True)
-class ProductInfo:
-    """What the cart needs to know about a product, in the shopper's locale."""
-
-    id: int
-    slug: str
-    sku: str
-    name: str
-    price: Decimal
-    sale_price: Decimal | None
-    stock: int
-
-    @property
-    def unit_price(self) -> Decimal:
-        """The price a shopper pays: the sale price when there is a lower one."""
-        return effective_price(self.price, self.sale_price)
-
-
-@dataclass(frozen=True)
 class CartLine:
-    product: ProductInfo
+    product: ProductCard
     quantity: int
 
     @property
@@ -86,7 +68,7 @@ class PricedCart:
 
 
 def load_products(session: Session, ids: Iterable[int], locale: str,
-                  default_locale: str) -> dict[int, ProductInfo]:
+                  default_locale: str) -> dict[int, ProductCard]:
     """Active products by id, named in ``locale`` (falling back to the default locale)."""
     ids = sorted(set(ids))
     if not ids:
@@ -97,19 +79,19 @@ def load_products(session: Session, ids: Iterable[int], locale: str,
         .where(Product.id.in_(ids), Product.status == ProductStatus.ACTIVE)
     ).all()
     return {
-        p.id: ProductInfo(p.id, p.slug, p.sku, name, p.price, p.sale_price, p.stock)
+        p.id: ProductCard(p.id, p.slug, p.sku, name, p.price, p.sale_price, p.stock)
         for p, name in rows
     }
 
 
-def _product(session: Session, product_id: int, locale: str, default_locale: str) -> ProductInfo:
+def _product(session: Session, product_id: int, locale: str, default_locale: str) -> ProductCard:
     product = load_products(session, [product_id], locale, default_locale).get(product_id)
     if product is None:
         raise ProductUnavailable("That product is not available.")
     return product
 
 
-def _checked(product: ProductInfo, quantity: int) -> int:
+def _checked(product: ProductCard, quantity: int) -> int:
     if quantity > MAX_QUANTITY:
         raise NotEnoughStock(f"You can buy at most {MAX_QUANTITY} of {product.name} at once.")
     if quantity > product.stock:

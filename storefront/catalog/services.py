@@ -54,6 +54,8 @@ class Image:
 
 @dataclass(frozen=True)
 class ProductCard:
+    """A product as a listing, its page or the cart shows it, named in the shopper's locale."""
+
     id: int
     slug: str
     sku: str
@@ -66,6 +68,11 @@ class ProductCard:
     @property
     def on_sale(self) -> bool:
         return pricing.on_sale(self.price, self.sale_price)
+
+    @property
+    def unit_price(self) -> Decimal:
+        """The price a shopper pays now."""
+        return pricing.effective_price(self.price, self.sale_price)
 
 
 @dataclass

@@ -14,7 +14,6 @@ from typing import Any
 from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
-from storefront.catalog.pricing import effective_price
 from storefront.catalog.services import CategoryNode, ProductPage
 from storefront.i18n import ui_locale
 from storefront.tenancy.session import loaded_shop
@@ -106,7 +105,7 @@ def product_ld(page: ProductPage) -> list[dict[str, Any]]:
     shop = loaded_shop()
     assert shop is not None
     product = page.product
-    price = effective_price(product.price, product.sale_price)
+    price = product.unit_price
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Product", "name": product.name,
         "sku": product.sku, "url": canonical_url(),
