@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from storefront.accounts.models import Customer
 from storefront.extensions import cache
+from storefront.logins.throttle import ThrottlePolicy
 from tests.accounts.test_accounts import PASSWORD, login, logout, register
 from tests.checkout.helpers import csrf_from, rows, shop
 from tests.forms import captured
@@ -65,6 +66,24 @@ def test_a_password_change_ends_every_other_session(app: Flask) -> None:
     assert login(app.test_client(), password=NEW_PASSWORD).status_code == 303  # type: ignore
     [customer] = rows(app, store.id, Customer)
     assert customer.session_generation == 1
+
+
+def test_wrong_current_passwords_are_throttled_like_sign_ins(app: Flask) -> None:
+    shop(app)
+    browser = app.test_client()
+    register(browser)
+    # A first wait of a minute, so a slow machine cannot outlast it between two requests.
+    app.config["LOGIN_THROTTLE_POLICY"] = ThrottlePolicy(first_wait=60)
+    for _ in range(5):
+        wrong = change_password(browser, "not my password", NEW_PASSWORD)
+        assert wrong.status_code == 422  # type: ignore[attr-defined]
+    refused = change_password(browser, PASSWORD, NEW_PASSWORD)  # even the right one, for now
+    assert refused.status_code == 429  # type: ignore[attr-defined]
+    assert refused.headers["Retry-After"] == "60"  # type: ignore[attr-defined]
+    assert "Too many failed sign-in attempts" in refused.get_data(as_text=True)  # type: ignore
+    # The same account from the same address: its sign-in waits too, and nothing changed.
+    assert login(app.test_client()).status_code == 429  # type: ignore[attr-defined]
+    assert is_signed_in(browser)
 
 
 def test_the_password_page_needs_a_sign_in(app: Flask) -> None:
