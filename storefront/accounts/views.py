@@ -102,13 +102,11 @@ def login() -> BaseResponse | tuple[str, int, dict[str, str]]:
         email, source = form.email.data or "", request.remote_addr or "unknown"
         throttle = login_throttle(g.store.id.hex)
         try:
-            throttle.check(email, source)
-            customer = authenticate(tenant_session(), email, form.password.data or "")
+            with throttle.guard(email, source, wrong=AccountError):
+                customer = authenticate(tenant_session(), email, form.password.data or "")
         except LoginThrottled as exc:
-            status, error = 429, str(exc)
-            headers["Retry-After"] = str(exc.retry_after)
+            status, error, headers = 429, str(exc), exc.headers
         except AccountError as exc:
-            throttle.record_failure(email, source)
             status, error = 401, str(exc)
         else:
             throttle.record_success(email, source)
@@ -145,17 +143,13 @@ def password() -> BaseResponse | tuple[str, int, dict[str, str]]:
         account, source = (profile.email if profile else ""), request.remote_addr or "unknown"
         throttle = login_throttle(g.store.id.hex)  # a stolen session must not guess it freely
         try:
-            throttle.check(account, source)
-            generation = change_password(tenant_session(), g.store.id, customer_id,
-                                         form.current_password.data or "",
-                                         form.password.data or "")
+            with throttle.guard(account, source, wrong=WrongPassword):
+                generation = change_password(tenant_session(), g.store.id, customer_id,
+                                             form.current_password.data or "",
+                                             form.password.data or "")
         except LoginThrottled as exc:
-            status, error = 429, str(exc)
-            headers["Retry-After"] = str(exc.retry_after)
-        except WrongPassword as exc:
-            throttle.record_failure(account, source)
-            status, error = 422, str(exc)
-        except AccountError as exc:
+            status, error, headers = 429, str(exc), exc.headers
+        except AccountError as exc:  # a WrongPassword, or a new password it refuses
             status, error = 422, str(exc)
         else:
             sign_in(customer_id, generation)

@@ -90,8 +90,7 @@ def login() -> Any:
             user = authenticate(db.session(), form.email.data or "", form.password.data or "",
                                 request.remote_addr or "unknown")
         except LoginThrottled as exc:
-            user, status, error = None, 429, str(exc)
-            headers["Retry-After"] = str(exc.retry_after)
+            user, status, error, headers = None, 429, str(exc), exc.headers
         if user is not None:
             start_session(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
@@ -147,8 +146,7 @@ def password() -> Any:
                                          form.new_password.data or "",
                                          request.remote_addr or "unknown")
         except LoginThrottled as exc:
-            error, status = str(exc), 429
-            headers["Retry-After"] = str(exc.retry_after)
+            error, status, headers = str(exc), 429, exc.headers
         except (WrongPassword, InvalidInput) as exc:
             error, status = str(exc), 422
         else:

@@ -72,6 +72,11 @@ class LoginThrottled(Exception):
         super().__init__(f"Too many failed sign-in attempts. Please wait {_duration(retry_after)} "
                          "and try again.")
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers of the 429 page that answers it."""
+        return {"Retry-After": str(self.retry_after)}
+
 
 def _duration(seconds: int) -> str:
     if seconds < 120:
@@ -176,6 +181,17 @@ class LoginThrottle:
         wait = max(waits)
         if wait > 0:
             raise LoginThrottled(max(1, math.ceil(wait)))
+
+    @contextmanager
+    def guard(self, account: str, source: str, wrong: type[Exception]) -> Iterator[None]:
+        """Around one password check: ``LoginThrottled`` before it while ``source`` has to wait
+        for ``account``, and a ``wrong`` raised inside counted as a failure."""
+        self.check(account, source)
+        try:
+            yield
+        except wrong:
+            self.record_failure(account, source)
+            raise
 
     def record_failure(self, account: str, source: str) -> None:
         """Count a wrong password for ``account`` from ``source``."""

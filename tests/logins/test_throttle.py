@@ -184,3 +184,15 @@ def test_parallel_failures_all_count_towards_the_wait(cache_app: Flask) -> None:
         worker.join()
     # Ten failures: five free, then 1, 2, 4, 8, 16 s; the next try waits 32 s.
     assert refused_for(throttle, OWNER, "198.51.100.1") == 32
+
+
+def test_guard_counts_only_a_wrong_password(cache_app: Flask) -> None:
+    clock = Clock()
+    throttle = LoginThrottle("platform", ThrottlePolicy(pair=Limit(free=1, max_wait=10)), clock)
+    with pytest.raises(ValueError), throttle.guard(OWNER, "198.51.100.1", wrong=KeyError):
+        raise ValueError("not a wrong password: an error of another kind")
+    assert refused_for(throttle, OWNER, "198.51.100.1") is None
+    with pytest.raises(KeyError), throttle.guard(OWNER, "198.51.100.1", wrong=KeyError):
+        raise KeyError("wrong password")
+    with pytest.raises(LoginThrottled), throttle.guard(OWNER, "198.51.100.1", wrong=KeyError):
+        raise AssertionError("a refused attempt is never made")
