@@ -17,11 +17,10 @@ from sqlalchemy import Engine, event, text
 from storefront.platform.models import Store
 from storefront.tenancy.routing import resolve_request_store
 from storefront.tenancy.session import tenant_session
+from tests.accounts.test_accounts import register
 from tests.catalog.conftest import acme  # noqa: F401 - the store fixture
 from tests.checkout.helpers import add_to_cart, checkout_form, csrf_from, order_number
 from tests.factories import OWNER, PASSWORD
-
-SHOPPER_PASSWORD = "a long enough password"
 
 # (method, path, expected status): every kind of page the storefront and the platform render.
 ANONYMOUS = [
@@ -57,14 +56,6 @@ OWNER_PAGES = [
     ("/acme/?preview_theme=boutique", 200),
     ("/acme/p/red-tee?preview_theme=market", 200),
 ]
-
-
-def register(client: FlaskClient) -> None:
-    token = csrf_from(client, "/acme/account/register")
-    response = client.post("/acme/account/register", data={
-        "csrf_token": token, "email": "bea@example.com", "first_name": "Bea",
-        "last_name": "Buyer", "password": SHOPPER_PASSWORD, "confirm": SHOPPER_PASSWORD})
-    assert response.status_code == 303
 
 
 def platform_login(client: FlaskClient) -> None:
@@ -140,7 +131,7 @@ def test_anonymous_pages_render_without_a_query(uncached: Flask, client: FlaskCl
 
 def test_shopper_pages_render_without_a_query(uncached: Flask, client: FlaskClient,
                                               acme: Store) -> None:  # noqa: F811
-    register(client)
+    assert register(client, slug="acme").status_code == 303  # type: ignore[attr-defined]
     add_to_cart(client, "acme", 1, 2)
     number = order_number(client.post("/acme/checkout", data=checkout_form(client, "acme")))
     add_to_cart(client, "acme", 2)

@@ -9,29 +9,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from storefront.themes.registry import THEMES
-from tests.checkout.helpers import add_to_cart, csrf_from, hidden_value, shop
+from tests.accounts.test_accounts import register
+from tests.checkout.helpers import add_to_cart, hidden_value, shop
 from tests.themes.test_themes import shop_with_category
-
-PASSWORD = "a long enough password"
 
 
 def messages(html: str) -> list[str]:
     return re.findall(r'<p class="message message-\w+">([^<]*)</p>', html)
 
 
-def register(client: FlaskClient) -> None:
-    token = csrf_from(client, "/shop/account/register")
-    response = client.post("/shop/account/register", data={
-        "csrf_token": token, "email": "bea@example.com", "first_name": "Bea",
-        "last_name": "Buyer", "password": PASSWORD, "confirm": PASSWORD})
-    assert response.status_code == 303
-
-
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_messages_show_on_the_page_where_the_shopper_acted(app: Flask, client: FlaskClient,
                                                            theme: str) -> None:
     shop(app, theme={"name": theme})
-    register(client)
+    assert register(client).status_code == 303  # type: ignore[attr-defined]
     welcome = client.get("/shop/account/orders").get_data(as_text=True)
     assert messages(welcome) == ["Welcome! Your account was created."]
 
