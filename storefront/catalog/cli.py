@@ -22,16 +22,13 @@ catalog_cli = AppGroup("catalog", help="A store's catalog and CMS content.")
 
 def import_into(url: str, store_id: Any, document: Any) -> ImportSummary:
     """Import ``document`` into the tenant DB at ``url`` in one transaction."""
-    engine = provisioning.open_for_provisioning(url)
-    try:
-        with Session(engine, autoflush=False) as session, session.begin():
-            shop = session.get(TenantStore, store_id)
-            if shop is None:
-                raise ImportRejected("the store's tenant database has no stores row; run "
-                                     "`storefront tenants check --repair`")
-            return import_catalog(session, shop, document)
-    finally:
-        engine.dispose()
+    with provisioning.engine_at(url) as engine, \
+            Session(engine, autoflush=False) as session, session.begin():
+        shop = session.get(TenantStore, store_id)
+        if shop is None:
+            raise ImportRejected("the store's tenant database has no stores row; run "
+                                 "`storefront tenants check --repair`")
+        return import_catalog(session, shop, document)
 
 
 def read_document(path: Path) -> Any:

@@ -94,9 +94,6 @@ def seed_checkout_demo(session: Session, store_id: uuid.UUID) -> None:
 
 def seed_checkout_demo_at(url: str, store_id: uuid.UUID) -> None:
     """``seed_checkout_demo`` on the tenant DB at ``url``, committed."""
-    engine = provisioning.open_for_provisioning(url)
-    try:
-        with Session(engine) as session, session.begin():
-            seed_checkout_demo(session, store_id)
-    finally:
-        engine.dispose()
+    with provisioning.engine_at(url) as engine, Session(engine) as session, \
+            session.begin():
+        seed_checkout_demo(session, store_id)

@@ -5,7 +5,9 @@ import multiprocessing
 import re
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, NullPool, create_engine, text
@@ -138,6 +140,16 @@ def open_for_provisioning(url: str, create: bool = False) -> Engine:
     return make_tenant_engine(url, create=create, pooled=False)
 
 
+@contextmanager
+def engine_at(url: str, create: bool = False) -> Iterator[Engine]:
+    """``open_for_provisioning`` for the length of a block, disposed however the block ends."""
+    engine = open_for_provisioning(url, create)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade one tenant DB to the newest tenant schema."""
     upgrade(engine, TENANT)
@@ -155,11 +167,8 @@ def _migrate_url(target: tuple[str, str | Exception]) -> tuple[str, str | None]:
     if isinstance(url, Exception):
         return name, str(url)
     try:
-        engine = open_for_provisioning(url)
-        try:
+        with engine_at(url) as engine:
             migrate(engine)
-        finally:
-            engine.dispose()
     except Exception as exc:  # one tenant's failure must not stop the others
         return name, describe_failure(exc)
     return name, None

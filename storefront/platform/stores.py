@@ -214,12 +214,9 @@ class StoreService:
             if create_db:
                 provisioning.create_database(url, template_db)
                 created = True
-            engine = provisioning.open_for_provisioning(url, create=create_db)
-            try:
+            with provisioning.engine_at(url, create=create_db) as engine:
                 provisioning.migrate(engine)
                 _write_tenant_store(engine, tenant_row)
-            finally:
-                engine.dispose()
         except Exception:
             if created:
                 try:
@@ -300,16 +297,13 @@ class StoreService:
 
     def write_tenant_slug(self, store_id: uuid.UUID, slug: str) -> None:
         """Set the slug in the tenant DB's own ``stores`` row."""
-        engine = provisioning.open_for_provisioning(self.tenant_url(store_id))
-        try:
-            with engine.begin() as connection:
-                result = connection.execute(
-                    update(TenantStore).where(TenantStore.id == store_id).values(slug=slug)
-                )
-                if result.rowcount != 1:
-                    raise provisioning.ProvisioningError("the tenant DB has no row for this store")
-        finally:
-            engine.dispose()
+        with provisioning.engine_at(self.tenant_url(store_id)) as engine, \
+                engine.begin() as connection:
+            result = connection.execute(
+                update(TenantStore).where(TenantStore.id == store_id).values(slug=slug)
+            )
+            if result.rowcount != 1:
+                raise provisioning.ProvisioningError("the tenant DB has no row for this store")
 
     def _undo_rename(self, store: Store, old: str, new: str,
                      reclaimed: tuple[uuid.UUID, datetime] | None, updated_at: datetime,
@@ -406,11 +400,8 @@ class StoreService:
         if db_row.managed:
             provisioning.drop_database(url)
         else:
-            engine = provisioning.open_for_provisioning(url)
-            try:
+            with provisioning.engine_at(url) as engine:
                 provisioning.purge_rows(engine)
-            finally:
-                engine.dispose()
         with saga_step(self.session):
             db_row.dropped_at = datetime.now(UTC)
 
