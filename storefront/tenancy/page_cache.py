@@ -82,6 +82,7 @@ def serve_cached() -> Response | None:
     for name, value in stored["headers"]:
         response.headers[name] = value
     response.headers[HEADER] = "hit"
+    response.vary.add("Cookie")  # served only to a request without a session cookie
     return response
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,10 +85,12 @@ def lookup_store(slug: str, ttl: int = 300) -> dict[str, Any]:
     return entry
 
 
-def resolve_store(slug: str, *, ttl: int = 300, owner_id: uuid.UUID | None = None) -> ResolvedStore:
+def resolve_store(slug: str, *, ttl: int = 300,
+                  signed_in: Callable[[], uuid.UUID | None] | None = None) -> ResolvedStore:
     """The store a request is for, or the exception that answers it.
 
-    ``owner_id`` is the logged-in agency user: its own suspended store still resolves.
+    ``signed_in`` gives the logged-in agency user, whose own suspended store still resolves; it
+    is asked only for a store that is not serving, so a live store's page checks no login.
     """
     entry = lookup_store(slug, ttl)
     if entry["kind"] == "missing":
@@ -104,7 +106,7 @@ def resolve_store(slug: str, *, ttl: int = 300, owner_id: uuid.UUID | None = Non
         raise StoreGone(slug)
     if store.status == StoreStatus.PROVISIONING.value:
         raise StoreNotFound(slug)
-    if not store.serving and (owner_id is None or owner_id != store.owner_id):
+    if not store.serving and (signed_in is None or signed_in() != store.owner_id):
         raise StoreSuspended(slug)
     return store
 

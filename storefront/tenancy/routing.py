@@ -15,7 +15,7 @@ def resolve_request_store(slug: str) -> ResolvedStore:
     g.store = resolve_store(
         slug,
         ttl=current_app.config["STORE_CACHE_TTL"],
-        owner_id=signed_in_user_id(db.session()),
+        signed_in=lambda: signed_in_user_id(db.session()),
     )
     return g.store  # type: ignore[no-any-return]
 

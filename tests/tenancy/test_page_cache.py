@@ -31,6 +31,7 @@ def test_anonymous_pages_are_served_from_the_cache(app: Flask) -> None:
     second = client.get("/acme/")
     assert second.headers["X-Page-Cache"] == "hit"
     assert second.data == first.data
+    assert first.headers["Vary"] == second.headers["Vary"] == "Cookie"
     # A change behind the cache's back is not seen until the store's version moves…
     with app.app_context():
         from storefront.platform.cli import store_service
