@@ -21,6 +21,7 @@ from storefront.platform.credits import CreditService
 from storefront.platform.crypto import CredentialError, decrypt
 from storefront.platform.drift import check_tenants
 from storefront.platform.errors import PlatformError
+from storefront.platform.keys import rotate_keys
 from storefront.platform.models import Store, StoreDatabase
 from storefront.platform.stores import StoreService
 from storefront.platform.users import create_user, user_by_email
@@ -298,7 +299,8 @@ keys_cli = AppGroup("keys", help="Encryption keys of tenant credentials.")
 @operator_errors
 def keys_rotate() -> None:
     """Re-encrypt every tenant credential with the first ENCRYPTION_KEY."""
-    count = store_service().rotate_keys()
+    count = rotate_keys(db.session(), current_app.extensions["storefront_fernet"],
+                        current_app.extensions["storefront_forget_slugs"])
     click.echo(f"re-encrypted {count} tenant credential(s) with the first key; older keys may now "
                "be removed from ENCRYPTION_KEY")
 

@@ -3,8 +3,8 @@
 No transaction spans master and a tenant DB, so every operation that writes both is a short
 saga: each step is committed on its own (``saga_step``), a failure undoes the steps before it,
 and when even the undo fails the error says what is pending and that ``storefront tenants check
---repair`` (``platform.drift``) finishes it. Operations on master alone (suspend, activate, key
-rotation) only flush: the command's unit of work commits them.
+--repair`` (``platform.drift``) finishes it. Operations on master alone (suspend, activate) only
+flush: the command's unit of work commits them.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from storefront.models_base import TenantStore
 from storefront.platform import provisioning
-from storefront.platform.crypto import decrypt, encrypt, rotate
+from storefront.platform.crypto import decrypt, encrypt
 from storefront.platform.errors import (
     Conflict,
     InvalidInput,
@@ -404,19 +404,6 @@ class StoreService:
                 provisioning.purge_rows(engine)
         with saga_step(self.session):
             db_row.dropped_at = datetime.now(UTC)
-
-    # keys ------------------------------------------------------------------------------------
-
-    def rotate_keys(self) -> int:
-        """Re-encrypt every tenant credential with the first key (flushed); returns how many
-        rows. Routing forgets every store once the caller has committed."""
-        rows = self.session.scalars(select(StoreDatabase)).all()
-        for row in rows:
-            row.encrypted_url = rotate(self.fernet, row.encrypted_url)
-            row.version += 1
-        self.session.flush()
-        self.forget_store_slugs_after_commit(self.session.scalars(select(Store)).all())
-        return len(rows)
 
 
 def _write_tenant_store(engine: Engine, tenant_row: dict[str, Any]) -> None:
