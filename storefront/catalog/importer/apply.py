@@ -36,11 +36,14 @@ from storefront.catalog.models import (
 )
 from storefront.catalog.redirects import record_move
 from storefront.cms.models import CmsBlock, CmsPage
+from storefront.models_base import TenantBase
 
 CHUNK = 500
 IMAGE_FIELDS = ("url", "alt", "width", "height", "position")
 
 T = TypeVar("T")
+K = TypeVar("K")
+RowT = TypeVar("RowT", bound=TenantBase)
 TranslationT = TypeVar("TranslationT", CategoryTranslation, ProductTranslation)
 
 
@@ -120,6 +123,16 @@ def _keep(value: T | Keep, stored: T) -> T:
     return stored if isinstance(value, Keep) else value
 
 
+def _get_or_add(session: Session, rows: dict[K, RowT], key: K, model: type[RowT], /,
+                **columns: Any) -> RowT:
+    """The row at ``key``, else a new ``model(**columns)`` added to the session and to ``rows``."""
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = model(**columns)
+        session.add(row)
+    return row
+
+
 def _translations(session: Session, model: type[TranslationT], owner: str,
                   owned: list[tuple[int, Translations]]) -> None:
     """Create or update the (owner id, locale) rows; every field a spec lists is written."""
@@ -130,11 +143,8 @@ def _translations(session: Session, model: type[TranslationT], owner: str,
             rows[(getattr(row, owner), row.locale)] = row
     for owner_id, translations in owned:
         for locale, values in translations.items():
-            translation = rows.get((owner_id, locale))
-            if translation is None:
-                translation = rows[(owner_id, locale)] = model(**{owner: owner_id,
-                                                                  "locale": locale})
-                session.add(translation)
+            translation = _get_or_add(session, rows, (owner_id, locale), model,
+                                      **{owner: owner_id, "locale": locale})
             for name, value in values.items():
                 setattr(translation, name, value)
 
@@ -145,11 +155,8 @@ def _translations(session: Session, model: type[TranslationT], owner: str,
 def _categories(session: Session, specs: list[CategorySpec], rows: dict[str, Category],
                 summary: ImportSummary) -> None:
     for spec in specs:
-        category = rows.get(spec.slug)
-        summary.count("categories", category is None)
-        if category is None:
-            category = rows[spec.slug] = Category(slug=spec.slug)
-            session.add(category)
+        summary.count("categories", spec.slug not in rows)
+        category = _get_or_add(session, rows, spec.slug, Category, slug=spec.slug)
         category.position = _keep(spec.position, category.position)
         category.is_active = _keep(spec.active, category.is_active)
     session.flush()
@@ -163,11 +170,8 @@ def _attributes(session: Session, specs: list[AttributeSpec], stored: StoredCata
                 summary: ImportSummary) -> dict[tuple[str, str], int]:
     """Upsert attributes and their values; every (code, value) the store has, to its row id."""
     for spec in specs:
-        attribute = stored.attributes.get(spec.code)
-        summary.count("attributes", attribute is None)
-        if attribute is None:
-            attribute = stored.attributes[spec.code] = Attribute(code=spec.code)
-            session.add(attribute)
+        summary.count("attributes", spec.code not in stored.attributes)
+        attribute = _get_or_add(session, stored.attributes, spec.code, Attribute, code=spec.code)
         attribute.labels = {**(attribute.labels or {}), **spec.labels}
         attribute.is_filterable = spec.filterable
         attribute.position = spec.position
@@ -175,11 +179,8 @@ def _attributes(session: Session, specs: list[AttributeSpec], stored: StoredCata
     for spec in specs:
         attribute_id = stored.attributes[spec.code].id
         for item in spec.values:
-            row = stored.values.get((attribute_id, item.value))
-            if row is None:
-                row = stored.values[(attribute_id, item.value)] = AttributeValue(
-                    attribute_id=attribute_id, value=item.value)
-                session.add(row)
+            row = _get_or_add(session, stored.values, (attribute_id, item.value), AttributeValue,
+                              attribute_id=attribute_id, value=item.value)
             row.labels = {**(row.labels or {}), **item.labels}
             row.position = item.position
     session.flush()
@@ -195,11 +196,8 @@ def _products(session: Session, specs: list[ProductSpec], stored: StoredCatalog,
               values: dict[tuple[str, str], int], summary: ImportSummary) -> None:
     rows = stored.products
     for spec in specs:
-        product = rows.get(spec.sku)
-        summary.count("products", product is None)
-        if product is None:
-            product = rows[spec.sku] = Product(sku=spec.sku)
-            session.add(product)
+        summary.count("products", spec.sku not in rows)
+        product = _get_or_add(session, rows, spec.sku, Product, sku=spec.sku)
         _product_fields(session, product, spec, stored.categories)
     session.flush()
     _translations(session, ProductTranslation, "product_id",
@@ -293,10 +291,8 @@ def _cms_pages(session: Session, specs: list[CmsPageSpec], locales: list[str],
     for spec in specs:
         summary.count("cms_pages", not any((spec.slug, loc) in pages for loc in locales))
         for locale, values in spec.translations.items():
-            page = pages.get((spec.slug, locale))
-            if page is None:
-                page = pages[(spec.slug, locale)] = CmsPage(slug=spec.slug, locale=locale)
-                session.add(page)
+            page = _get_or_add(session, pages, (spec.slug, locale), CmsPage, slug=spec.slug,
+                               locale=locale)
             page.title = values["title"] or ""
             page.body = values["body"] or ""
             page.seo_title = values["seo_title"]
@@ -310,8 +306,6 @@ def _cms_blocks(session: Session, specs: list[CmsBlockSpec], locales: list[str],
     for spec in specs:
         summary.count("cms_blocks", not any((spec.key, loc) in blocks for loc in locales))
         for locale, html in spec.content.items():
-            block = blocks.get((spec.key, locale))
-            if block is None:
-                block = blocks[(spec.key, locale)] = CmsBlock(key=spec.key, locale=locale)
-                session.add(block)
+            block = _get_or_add(session, blocks, (spec.key, locale), CmsBlock, key=spec.key,
+                                locale=locale)
             block.content = html
