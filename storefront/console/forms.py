@@ -28,7 +28,3 @@ class PasswordForm(FlaskForm):
 
 class ThemeForm(FlaskForm):
     """CSRF only: the theme fields are checked by ``themes.registry.clean_settings``."""
-
-
-class PublishThemeForm(FlaskForm):
-    pass
