@@ -35,8 +35,6 @@ SECTIONS = ("categories", "attributes", "products", "reviews", "cms_pages", "cms
 CATEGORY_TEXTS = {"name": 200, "description": 20000, "seo_title": 200, "seo_description": 500}
 PRODUCT_TEXTS = {"name": 200, "description": 50000, "seo_title": 200, "seo_description": 500}
 PAGE_TEXTS = {"title": 200, "body": 200000, "seo_title": 200, "seo_description": 500}
-PRODUCT_STATUSES = tuple(s.value for s in ProductStatus)
-REVIEW_STATUSES = tuple(s.value for s in ReviewStatus)
 
 
 def parse_document(document: Any, store: Existing) -> CatalogSpec:
@@ -161,7 +159,7 @@ class _Products:
         if new and self.store.default_locale not in translations:
             raise record.fail(f"a new product needs translations.{self.store.default_locale}.name")
         category = self._category(record)
-        status = _status(record)
+        status = record.member("status", ProductStatus)
         images = _images(record) if record.has("images") else KEEP
         values = self._attribute_values(record) if record.has("attributes") else KEEP
         self._take_slug(sku, slug)
@@ -215,15 +213,6 @@ class _Products:
         return chosen
 
 
-def _status(record: Record) -> ProductStatus | None:
-    status = record.optional_text("status", 20)
-    if status is None:
-        return None
-    if status not in PRODUCT_STATUSES:
-        raise record.fail(f"status must be one of {', '.join(PRODUCT_STATUSES)}")
-    return ProductStatus(status)
-
-
 def _images(record: Record) -> list[ImageSpec]:
     images = []
     for position, item in enumerate(record.items("images")):
@@ -249,13 +238,11 @@ def _reviews(document: Mapping[str, Any], skus: set[str]) -> list[ReviewSpec]:
         sku = record.text("product", 64)
         if sku not in skus:
             raise record.fail(f"product {sku!r} is neither in the file nor in the store")
-        status = record.optional_text("status", 20) or ReviewStatus.APPROVED
-        if status not in REVIEW_STATUSES:
-            raise record.fail(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+        status = record.member("status", ReviewStatus) or ReviewStatus.APPROVED
         specs.append(ReviewSpec(
             sku, author=record.text("author", 100), rating=record.integer("rating", 0, 1, 5),
             title=record.optional_text("title", 200),
-            body=record.optional_text("body", 5000) or "", status=ReviewStatus(status)))
+            body=record.optional_text("body", 5000) or "", status=status))
     return specs
 
 

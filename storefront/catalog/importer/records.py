@@ -1,15 +1,18 @@
 """One record of an import document, read field by field; every error names the record."""
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from storefront.catalog.importer.specs import KEEP, Keep, Translations
 from storefront.inputs import is_image_url
 
 MAX_PRICE = Decimal("9999999999.99")
+
+E = TypeVar("E", bound=enum.StrEnum)
 
 
 class ImportRejected(Exception):
@@ -61,6 +64,16 @@ class Record:
         if pattern is not None and not pattern.match(value):
             raise self.fail(f"{key} {value!r} is not valid")
         return value
+
+    def member(self, key: str, kind: type[E]) -> E | None:
+        """One of the enum's values; None when missing, null or empty."""
+        value = self.optional_text(key, 20)
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            raise self.fail(f"{key} must be one of {', '.join(kind)}") from None
 
     def image_url(self, key: str) -> str:
         """An https:// URL or a path on this site (never another scheme or host)."""
