@@ -50,12 +50,12 @@ def _part_arg() -> int | None:
 @store_bp.get("/sitemap.xml")
 def store_sitemap() -> Response:
     """The store's sitemap; past the URL limit an index of numbered parts (``?part=N``)."""
+    part = _part_arg()  # a malformed one is a 400 before the store's pages are read
     shop = current_shop()
     locales = list(shop.locales or [shop.default_locale])
     pages = public_pages(tenant_session(), shop)
     limit = current_app.config.get("SITEMAP_MAX_URLS", 50000)
     per_part = max(1, limit // len(locales))  # every locale of a page stays in one part
-    part = _part_arg()
     if len(pages) * len(locales) > limit:
         parts = (len(pages) + per_part - 1) // per_part
         if part is None:
