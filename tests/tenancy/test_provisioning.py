@@ -19,8 +19,10 @@ from tests.conftest import Databases, app_config, build_app, dispose
 from tests.factories import OWNER, make_owner, tenant_engine
 from tests.pg import database_exists
 
+Schema = dict[str, list[str]]  # table -> its columns, and "@revision" -> the revision
 
-def schema(engine: Engine) -> dict[str, list[str]]:
+
+def schema(engine: Engine) -> Schema:
     """Every table with its columns, and the revision the DB is at."""
     with engine.connect() as connection:
         found = inspect(connection)
@@ -31,15 +33,12 @@ def schema(engine: Engine) -> dict[str, list[str]]:
     return tables
 
 
-def migrated_from_empty(databases: Databases) -> dict[str, list[str]]:
+def migrated_from_empty(databases: Databases) -> Schema:
     url = databases.tenant_url(uuid.uuid4())
     provisioning.create_database(url)
-    engine = provisioning.open_for_provisioning(url)
-    try:
+    with provisioning.engine_at(url) as engine:
         provisioning.migrate(engine)
         return schema(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -47,14 +46,11 @@ def template_at_first_revision(databases: Databases) -> str:
     """A tenant DB at the oldest tenant revision (a template older than the code), this test's."""
     url = databases.tenant_url(uuid.uuid4())
     provisioning.create_database(url)
-    engine = provisioning.open_for_provisioning(url)
-    try:
+    with provisioning.engine_at(url) as engine:
         config = Config()
         config.set_main_option("script_location", str(TENANT))
         (first,) = ScriptDirectory.from_config(config).get_bases()
         upgrade(engine, TENANT, first)
-    finally:
-        engine.dispose()
     return url
 
 
@@ -62,6 +58,19 @@ def create(app: Flask, slug: str) -> uuid.UUID:
     make_owner(app)
     with app.app_context():
         return store_service().create(owner_email=OWNER, slug=slug, name=slug.title()).id
+
+
+def new_store_schema(databases: Databases, tmp_path: Path, template: str | None) -> Schema:
+    """The schema of a store created by an app whose TENANT_TEMPLATE_DB_URL is ``template``."""
+    app = build_app(app_config(databases, tmp_path, TENANT_TEMPLATE_DB_URL=template))
+    try:
+        engine = tenant_engine(app, create(app, "acme"))
+        try:
+            return schema(engine)
+        finally:
+            engine.dispose()
+    finally:
+        dispose(app)
 
 
 def test_a_copy_of_the_template_is_a_fully_migrated_store_db(app: Flask,
@@ -79,29 +88,13 @@ def test_a_copy_of_the_template_is_a_fully_migrated_store_db(app: Flask,
 
 def test_without_a_template_each_migration_runs_on_an_empty_db(databases: Databases,
                                                                 tmp_path: Path) -> None:
-    app = build_app(app_config(databases, tmp_path, TENANT_TEMPLATE_DB_URL=None))
-    try:
-        engine = tenant_engine(app, create(app, "acme"))
-        try:
-            assert schema(engine) == migrated_from_empty(databases)
-        finally:
-            engine.dispose()
-    finally:
-        dispose(app)
+    assert new_store_schema(databases, tmp_path, None) == migrated_from_empty(databases)
 
 
 def test_a_template_behind_the_newest_revision_is_migrated_after_the_copy(
         databases: Databases, tmp_path: Path, template_at_first_revision: str) -> None:
-    app = build_app(app_config(databases, tmp_path,
-                               TENANT_TEMPLATE_DB_URL=template_at_first_revision))
-    try:
-        engine = tenant_engine(app, create(app, "acme"))
-        try:
-            assert schema(engine) == migrated_from_empty(databases)
-        finally:
-            engine.dispose()
-    finally:
-        dispose(app)
+    assert (new_store_schema(databases, tmp_path, template_at_first_revision)
+            == migrated_from_empty(databases))
 
 
 def test_a_template_holding_a_store_is_refused_and_the_copy_dropped(
