@@ -110,8 +110,9 @@ def test_every_page_type_fits_a_phone_in_every_theme(acme: Served, phone: Any) -
              "cart": f"{acme.url}/cart", "checkout": f"{acme.url}/checkout",
              "login": f"{acme.url}/account/login", "register": f"{acme.url}/account/register",
              "order confirmation": confirmation, "404": f"{acme.url}/no-such-page"}
-    checks = {"home": check_home_grid, "category": check_folded_filters,
-              "product": check_product_image, "cart": check_header_links}
+    checks = {"home": [check_home_grid], "category": [check_folded_filters],
+              "product": [check_product_image, check_breadcrumb_row],
+              "CMS page": [check_breadcrumb_row], "cart": [check_header_links]}
     for theme in sorted(THEMES):
         use_theme(acme, theme)
         for name, url in pages.items():
@@ -120,8 +121,8 @@ def test_every_page_type_fits_a_phone_in_every_theme(acme: Served, phone: Any) -
             assert body_class == f"theme-{theme}", (name, body_class)
             assert width <= PHONE["width"], f"{theme} {name}: {width}px wide on a phone"
             assert small == [], f"{theme} {name}: too small to tap: {small}"
-            if name in checks:
-                checks[name](phone, theme)
+            for check in checks.get(name, []):
+                check(phone, theme)
     # <details> needs no JavaScript: a tap unfolds the filters.
     phone.goto(pages["category"])
     phone.locator("details.filters summary").click()
@@ -155,6 +156,15 @@ def check_folded_filters(page: Any, theme: str) -> None:
     assert not page.get_by_label("Blue (2)").is_visible(), theme
     first_card = page.locator(".product-card").first.bounding_box()
     assert first_card["y"] < PHONE["height"], (theme, first_card)
+
+
+def check_breadcrumb_row(page: Any, theme: str) -> None:
+    """The current page's crumb (plain text) sits on the same line as the links before it."""
+    bottoms = page.locator(".breadcrumb li > *").evaluate_all(
+        """crumbs => crumbs.map(crumb => { const text = document.createRange();
+             text.selectNodeContents(crumb);
+             return Math.round(text.getBoundingClientRect().bottom); })""")
+    assert len(bottoms) >= 2 and len(set(bottoms)) == 1, (theme, bottoms)
 
 
 def check_product_image(page: Any, theme: str) -> None:
