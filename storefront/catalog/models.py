@@ -41,6 +41,16 @@ class ReviewStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class TranslatedTexts:
+    """A category's or product's texts in one locale: a row of its ``…_translations`` table."""
+
+    locale: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    seo_title: Mapped[str | None] = mapped_column(String(200))
+    seo_description: Mapped[str | None] = mapped_column(String(500))
+
+
 class Category(IntPrimaryKey, Timestamps, TenantBase):
     __tablename__ = "categories"
 
@@ -50,16 +60,11 @@ class Category(IntPrimaryKey, Timestamps, TenantBase):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class CategoryTranslation(IntPrimaryKey, TenantBase):
+class CategoryTranslation(IntPrimaryKey, TranslatedTexts, TenantBase):
     __tablename__ = "category_translations"
     __table_args__ = (UniqueConstraint("category_id", "locale"),)
 
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
-    locale: Mapped[str] = mapped_column(String(10))
-    name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str | None] = mapped_column(Text)
-    seo_title: Mapped[str | None] = mapped_column(String(200))
-    seo_description: Mapped[str | None] = mapped_column(String(500))
 
 
 class Product(IntPrimaryKey, Timestamps, TenantBase):
@@ -81,16 +86,11 @@ class Product(IntPrimaryKey, Timestamps, TenantBase):
     is_featured: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class ProductTranslation(IntPrimaryKey, TenantBase):
+class ProductTranslation(IntPrimaryKey, TranslatedTexts, TenantBase):
     __tablename__ = "product_translations"
     __table_args__ = (UniqueConstraint("product_id", "locale"),)
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
-    locale: Mapped[str] = mapped_column(String(10))
-    name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str | None] = mapped_column(Text)
-    seo_title: Mapped[str | None] = mapped_column(String(200))
-    seo_description: Mapped[str | None] = mapped_column(String(500))
 
 
 class ProductImage(IntPrimaryKey, TenantBase):
