@@ -14,6 +14,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from storefront.catalog.redirects import find_redirect
 from storefront.extensions import db
+from storefront.i18n import store_locales
 from storefront.platform.crypto import CredentialError
 from storefront.tenancy.errors import (
     StoreGone,
@@ -24,7 +25,7 @@ from storefront.tenancy.errors import (
 )
 from storefront.tenancy.hosts import moved_host_url
 from storefront.tenancy.routing import resolve_request_store
-from storefront.tenancy.session import close_tenant_session, current_shop, tenant_session
+from storefront.tenancy.session import close_tenant_session, tenant_session
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,8 @@ def _moved_page() -> Any:
     parts = request.path.strip("/").split("/")[1:]  # without the store slug
     prefix = ""
     try:
-        shop = current_shop()
-        if parts and parts[0] in (shop.locales or []) and parts[0] != shop.default_locale:
+        known = store_locales()
+        if parts and parts[0] in known.available and parts[0] != known.default:
             prefix, parts = parts[0] + "/", parts[1:]
         target = find_redirect(tenant_session(), "/".join(parts)) if parts else None
     except TenantUnavailable:
