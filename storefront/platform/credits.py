@@ -95,7 +95,7 @@ class CreditService:
         ))
         if result.rowcount != 1:  # nothing was written
             raise InsufficientCredits(
-                f"store {slug!r} has {self.balance(slug)} credits, less than {value}"
+                f"store {slug!r} has {self._current(store.id)} credits, less than {value}"
             )
         balance = self._current(store.id)
         tx = CreditTransaction(store_id=store.id, kind=CreditKind.USAGE, amount=-value,

@@ -66,7 +66,7 @@ def test_same_reference_records_one_purchase(app: Flask, runner: FlaskCliRunner)
     (["purchase", "nope", "5", "--reference", "r"], "no store"),
     (["purchase", "acme", "7", "--reference", "pay-1"], "already used"),
     (["purchase", "other", "10", "--reference", "pay-1"], "already used"),
-    (["use", "acme", "10.01", "--reason", "too much"], "less than 10.01"),
+    (["use", "acme", "10.01", "--reason", "too much"], "has 10.00 credits, less than 10.01"),
     (["use", "--reason", "x", "--", "acme", "-1"], "positive"),
     (["use", "acme", "1", "--reason", ""], "reason"),
 ])
