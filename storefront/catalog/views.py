@@ -25,6 +25,8 @@ bp = Blueprint("catalog", __name__)
 
 RESERVED_PARAMS = frozenset({"page", "sort", "q"})
 ATTRIBUTE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+
+
 def parse_listing(args: MultiDict[str, str]) -> ListingQuery:
     """Page, sort order and every other parameter as a candidate attribute filter."""
     sort = args.get("sort", "") or "relevance"
