@@ -195,3 +195,22 @@ def test_wishlist_message_shows_on_the_product_page_on_a_phone(acme: Served, pho
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.goto(f"{acme.url}/")
     assert phone.locator(".messages").count() == 0  # shown once, not later elsewhere
+
+
+def test_account_forms_put_each_label_over_its_field_on_a_phone(acme: Served, phone: Any) -> None:
+    use_theme(acme, "classic")
+    phone.goto(f"{acme.url}/account/register")
+    for label, value in (("E-mail", "robin@example.com"), ("Password", "a long enough password"),
+                         ("Repeat password", "a long enough password")):
+        phone.get_by_label(label, exact=True).fill(value)
+    phone.get_by_role("button", name="Create account").click()
+    phone.wait_for_url(re.compile(r"/acme/account/"))
+    for form in ("password", "addresses"):
+        phone.goto(f"{acme.url}/account/{form}")
+        fields = phone.locator("main form :is(input:not([type=hidden]), select)")
+        assert fields.count() >= 3, form
+        for field in fields.all():
+            label = phone.locator(f"label[for='{field.get_attribute('id')}']").bounding_box()
+            box = field.bounding_box()
+            assert label["y"] + label["height"] <= box["y"], (form, field.get_attribute("name"))
+            assert box["x"] + box["width"] <= PHONE["width"], (form, box)
