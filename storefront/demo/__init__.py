@@ -40,9 +40,10 @@ def build_demo(stores: StoreService, echo: Callable[[str], None],
                 currency=spec["currency"], default_locale=spec["default_locale"],
                 locales=spec["locales"], settings=spec["settings"], theme=spec["theme"],
             )
+            url = stores.tenant_url(store.id)
             # The demo catalog goes through the same import as `storefront catalog import`.
-            import_into(stores.tenant_url(store.id), store.id, CATALOGS[spec["slug"]]())
-            seed_checkout_demo_at(stores.tenant_url(store.id), store.id)  # coupons, e-mails
+            import_into(url, store.id, CATALOGS[spec["slug"]]())
+            seed_checkout_demo_at(url, store.id)  # coupons, e-mails
     echo(f"demo owner: {DEMO_EMAIL} / password: {DEMO_PASSWORD}")
     echo(f"  sign in at {base_url}/platform/login")
     for spec in DEMO_STORES:
