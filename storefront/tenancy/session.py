@@ -34,6 +34,10 @@ def tenant_session() -> Session:
     if session is not None:
         return session
     store = g.store
+    if g.get("tenant_unavailable"):
+        # Tried once in this request already: its 503 page (store name, theme) must not wait
+        # for a dead DB's connect timeout again.
+        raise TenantUnavailable(store.slug)
     try:
         engine = connections().engine_for(store.id, store.db_version)
         session = Session(engine, expire_on_commit=False, autoflush=False)
@@ -41,6 +45,7 @@ def tenant_session() -> Session:
     except (SQLAlchemyError, CredentialError, OSError) as exc:
         # Never the URL or the key: only which store and the driver's first line.
         log.error("tenant DB of store %s unavailable: %s", store.id, describe_failure(exc))
+        g.tenant_unavailable = True
         raise TenantUnavailable(store.slug) from None
     g.tenant_session = session
     enlist(session)  # committed by the request's unit of work, after master

@@ -24,7 +24,10 @@ def test_a_driver_error_without_a_message_is_a_503(app: Flask, client: FlaskClie
 
     # A driver that fails without a word: the log line must still be written, and the
     # answer be the store's 503, not a 500 from reading the first line of nothing.
+    attempts: list[object] = []
+
     def refuse(*_args: Any) -> None:
+        attempts.append(_args)
         raise driver_error("")
 
     event.listen(engine, "do_connect", refuse)
@@ -33,3 +36,5 @@ def test_a_driver_error_without_a_message_is_a_503(app: Flask, client: FlaskClie
     assert response.status_code == 503
     assert response.headers["Retry-After"]
     assert f"tenant DB of store {store.id} unavailable: OperationalError" in caplog.text
+    # One attempt per request: the 503 page does not wait for a dead DB again.
+    assert len(attempts) == 1
