@@ -336,9 +336,9 @@ class StoreService:
         """Drop the cached resolution of the store's slug, its former ones and ``also``."""
         self.forget_slugs(self._slugs(store, also))
 
-    def forget_store_slugs_after_commit(self, stores: Iterable[Store]) -> None:
+    def forget_store_slugs_after_commit(self, store: Store) -> None:
         """``forget_store_slugs`` once the session's transaction has committed."""
-        slugs = set().union(*(self._slugs(store) for store in stores))
+        slugs = self._slugs(store)
         after_commit_of(self.session, lambda: self.forget_slugs(slugs))
 
     def _slugs(self, store: Store, also: Iterable[str] = ()) -> set[str]:
@@ -363,7 +363,7 @@ class StoreService:
         store.status = status
         store.is_active = status == StoreStatus.ACTIVE
         self.session.flush()
-        self.forget_store_slugs_after_commit([store])
+        self.forget_store_slugs_after_commit(store)
         return store
 
     def _live(self, slug: str) -> Store:
