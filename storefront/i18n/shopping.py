@@ -109,6 +109,36 @@ SHOPPING_MESSAGES: dict[str, dict[str, str]] = {
         "Welcome! Your account was created.": "Willkommen! Ihr Konto wurde angelegt.",
         "Wrong e-mail or password.": "E-Mail-Adresse oder Passwort falsch.",
         "You are signed out.": "Sie sind abgemeldet.",
+        "Billing address": "Rechnungsadresse",
+        "Change password": "Passwort ändern",
+        "Change your password": "Passwort ändern",
+        "Choose…": "Bitte wählen…",
+        "Current password": "Aktuelles Passwort",
+        "Every other browser signed in to your account will be signed out.":
+            "Alle anderen Browser, in denen Sie angemeldet sind, werden abgemeldet.",
+        "New password": "Neues Passwort",
+        "Use for": "Verwenden als",
+        # Order statuses in the shopper's order history
+        "Pending": "Offen",
+        "Processing": "In Bearbeitung",
+        "Shipped": "Versandt",
+        "Delivered": "Zugestellt",
+        "Cancelled": "Storniert",
+        "Refunded": "Erstattet",
+        # Messages the services and views give without placeholders
+        "An account with this e-mail already exists. Please sign in.":
+            "Ein Konto mit dieser E-Mail-Adresse gibt es schon. Bitte melden Sie sich an.",
+        "Choose a quantity of at least 1.": "Bitte eine Menge von mindestens 1 wählen.",
+        "Choose a rating from 1 to 5.": "Bitte eine Bewertung von 1 bis 5 wählen.",
+        "Please choose one of the shipping and payment methods offered.":
+            "Bitte wählen Sie eine der angebotenen Versand- und Zahlungsarten.",
+        "Please sign in again.": "Bitte melden Sie sich erneut an.",
+        "That product is not available.": "Dieses Produkt ist nicht verfügbar.",
+        "That product is not in your cart.": "Dieses Produkt ist nicht in Ihrem Warenkorb.",
+        "This coupon has just been used up.": "Dieser Gutschein wurde gerade aufgebraucht.",
+        "Your current password is not correct.": "Ihr aktuelles Passwort ist nicht korrekt.",
+        "Your password was changed. Every other session is signed out.":
+            "Ihr Passwort wurde geändert. Alle anderen Sitzungen sind abgemeldet.",
         "free": "kostenlos",
         "free from {amount}": "kostenlos ab {amount}",
         "included": "enthalten",

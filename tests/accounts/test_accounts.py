@@ -205,3 +205,36 @@ def test_an_address_of_blank_fields_is_refused_not_a_500(app: Flask, client: Fla
                                data={"csrf_token": token, "kind": "billing", **fields})
         assert response.status_code == 422, blank
     assert rows(app, store.id, CustomerAddress) == []
+
+
+def test_account_pages_speak_german_on_german_pages(app: Flask, client: FlaskClient) -> None:
+    shop(app, default_locale="en", locales=["en", "de"])
+    register(client)
+    add_to_cart(client, "shop", 1)
+    order_number(client.post("/shop/checkout", data=checkout_form(client, "shop")))
+    assert "<td>Offen</td>" in client.get("/shop/de/account/").get_data(as_text=True)
+    assert "<td>Pending</td>" in client.get("/shop/account/").get_data(as_text=True)
+
+    page = client.get("/shop/de/account/password").get_data(as_text=True)
+    assert "<h1>Passwort ändern</h1>" in page
+    assert ">Aktuelles Passwort</label>" in page and ">Neues Passwort</label>" in page
+    token = hidden_value(page, "csrf_token")
+    wrong = client.post("/shop/de/account/password", data={
+        "csrf_token": token, "current_password": "not my password",
+        "password": "a new long password", "confirm": "a new long password"})
+    assert wrong.status_code == 422
+    assert "Ihr aktuelles Passwort ist nicht korrekt." in wrong.get_data(as_text=True)
+
+    page = client.get("/shop/de/account/addresses").get_data(as_text=True)
+    assert ">Verwenden als</label>" in page
+    assert '<option value="billing">Rechnungsadresse</option>' in page
+    client.post("/shop/de/account/addresses", data={
+        "csrf_token": token, "kind": "billing", "name": "Bea Buyer", "line1": "2 Side St",
+        "city": "Shelbyville", "postal_code": "999", "country": "de"})
+    page = client.get("/shop/de/account/addresses").get_data(as_text=True)
+    assert "<strong>Rechnungsadresse</strong>:" in page
+    assert "<strong>Billing address</strong>:" in client.get(
+        "/shop/account/addresses").get_data(as_text=True)
+
+    assert '<option value="">Bitte wählen…</option>' in client.get(
+        "/shop/de/p/mug").get_data(as_text=True)

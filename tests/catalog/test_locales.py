@@ -1,9 +1,13 @@
 """Locale routing, translation fallback, the switcher and locale-aware formatting."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from flask.testing import FlaskClient
 
+from storefront.i18n.messages import CATALOGS
 from storefront.platform.models import Store
 from tests.catalog.html import breadcrumb, links, product_names
 
@@ -88,3 +92,14 @@ def test_dates_follow_the_locale(client: FlaskClient, acme: Store) -> None:
     de_date = re.search(r"<time datetime=\"[^\"]+\">([^<]+)</time>", german)
     assert en_date and de_date
     assert "." in de_date.group(1) and "," in en_date.group(1)  # 25.11.2026 vs Nov 25, 2026
+
+
+def test_every_interface_string_of_the_templates_has_a_german_text() -> None:
+    # A string missing from the catalog falls back to English without a sound: on a German
+    # page, the shopper would read "Change your password" among German words.
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    missing = [(path.relative_to(templates).as_posix(), text)
+               for path in sorted(templates.rglob("*.html"))
+               for _quote, text in re.findall(r"""\b_\(\s*(['"])(.+?)\1""", path.read_text())
+               if text not in CATALOGS["de"]]
+    assert missing == []
