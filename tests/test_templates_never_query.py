@@ -20,7 +20,7 @@ from storefront.tenancy.session import tenant_session
 from tests.accounts.test_accounts import register
 from tests.catalog.conftest import acme  # noqa: F401 - the store fixture
 from tests.checkout.helpers import add_to_cart, checkout_form, csrf_from, order_number
-from tests.factories import OWNER, PASSWORD
+from tests.themes.test_themes import login as owner_login
 
 # (method, path, expected status): every kind of page the storefront and the platform render.
 ANONYMOUS = [
@@ -56,13 +56,6 @@ OWNER_PAGES = [
     ("/acme/?preview_theme=boutique", 200),
     ("/acme/p/red-tee?preview_theme=market", 200),
 ]
-
-
-def platform_login(client: FlaskClient) -> None:
-    token = csrf_from(client, "/platform/login")
-    response = client.post("/platform/login", data={"email": OWNER, "password": PASSWORD,
-                                                     "csrf_token": token})
-    assert response.status_code == 303
 
 
 class Renders:
@@ -151,7 +144,7 @@ def test_shopper_pages_render_without_a_query(uncached: Flask, client: FlaskClie
 
 def test_owner_pages_and_previews_render_without_a_query(uncached: Flask, client: FlaskClient,
                                                          acme: Store) -> None:  # noqa: F811
-    platform_login(client)
+    owner_login(client)
     renders = _visit(uncached, client, OWNER_PAGES)
     assert {"platform/stores.html", "platform/password.html", "platform/theme.html",
             "catalog/home.html", "catalog/product.html"} <= set(renders.statements)
