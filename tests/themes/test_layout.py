@@ -3,6 +3,7 @@ header links, and filters that fold away on a phone."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -22,9 +23,11 @@ def messages(html: str) -> list[str]:
 def test_messages_show_on_the_page_where_the_shopper_acted(app: Flask, client: FlaskClient,
                                                            theme: str) -> None:
     shop(app, theme={"name": theme})
-    assert register(client).status_code == 303  # type: ignore[attr-defined]
-    welcome = client.get("/shop/account/orders").get_data(as_text=True)
-    assert messages(welcome) == ["Welcome! Your account was created."]
+    registered: Any = register(client)
+    assert registered.status_code == 303
+    welcome = client.get(registered.headers["Location"])  # the account page, not a 404
+    assert welcome.status_code == 200
+    assert messages(welcome.get_data(as_text=True)) == ["Welcome! Your account was created."]
 
     token = hidden_value(client.get("/shop/p/mug").get_data(as_text=True), "csrf_token")
     added = client.post("/shop/account/wishlist/add",
