@@ -76,7 +76,7 @@ def init_app(app: Flask) -> None:
     )
     app.teardown_appcontext(close_tenant_session)
     i18n.set_store_loader(app, current_shop)
-    app.jinja_env.globals["optional_shop"] = loaded_shop
+    app.jinja_env.globals["loaded_shop"] = loaded_shop
 
 
 def current_shop() -> TenantStore:
