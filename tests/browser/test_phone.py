@@ -20,7 +20,7 @@ from storefront.models_base import TenantStore
 from storefront.themes.registry import THEMES
 from tests.catalog.catalogs import make_acme
 from tests.conftest import Databases, app_config, build_app, dispose
-from tests.factories import tenant_engine
+from tests.factories import OWNER, PASSWORD, tenant_engine
 from tests.servers import serving
 
 PHONE = {"width": 390, "height": 844}
@@ -214,3 +214,23 @@ def test_account_forms_put_each_label_over_its_field_on_a_phone(acme: Served, ph
             box = field.bounding_box()
             assert label["y"] + label["height"] <= box["y"], (form, field.get_attribute("name"))
             assert box["x"] + box["width"] <= PHONE["width"], (form, box)
+
+
+def test_owner_sees_each_store_and_its_edit_theme_link_on_a_phone(acme: Served,
+                                                                   phone: Any) -> None:
+    base = acme.url.removesuffix("/acme")
+    phone.goto(f"{base}/platform/login")
+    phone.get_by_label("E-mail").fill(OWNER)
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url(f"{base}/platform/")
+    # Not off the right edge of a sideways-scrolling table: in view, and big enough to tap.
+    link = phone.get_by_role("link", name="Edit theme")
+    box = link.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"] and box["height"] >= MIN_TARGET, box
+    assert phone.locator(".store-table").evaluate("table => table.scrollWidth <= table.clientWidth")
+    labels = phone.locator(".store-table td[data-label]").evaluate_all(
+        "cells => cells.map(cell => getComputedStyle(cell, '::before').content)")
+    assert labels == ['"Status: "', '"Theme: "']  # the column heads are hidden on a phone
+    link.click()
+    phone.wait_for_url(f"{base}/platform/stores/acme/theme")
