@@ -61,8 +61,9 @@ def signed_in(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_customer_id() is None:
             notify("Please sign in first.", "error")
-            return redirect(url_for("store.account.login", next=request.full_path
-                                    if request.method == "GET" else None), code=303)
+            # A form (Add to wishlist, a review) names the page it was on: back there after.
+            back = request.full_path if request.method == "GET" else request.form.get("next")
+            return redirect(url_for("store.account.login", next=back or None), code=303)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

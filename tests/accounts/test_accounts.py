@@ -238,3 +238,24 @@ def test_account_pages_speak_german_on_german_pages(app: Flask, client: FlaskCli
 
     assert '<option value="">Bitte wählen…</option>' in client.get(
         "/shop/de/p/mug").get_data(as_text=True)
+
+
+def test_signing_in_from_a_product_page_form_returns_to_the_product(app: Flask,
+                                                                    client: FlaskClient) -> None:
+    shop(app)
+    register(client)
+    logout(client)
+    token = hidden_value(client.get("/shop/p/mug").get_data(as_text=True), "csrf_token")
+    response = client.post("/shop/account/wishlist/add", data={
+        "csrf_token": token, "product_id": 1, "next": "/shop/p/mug"})
+    login_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert hidden_value(login_page, "next") == "/shop/p/mug"
+    signed_in = login(client, next=hidden_value(login_page, "next"))
+    assert signed_in.headers["Location"].endswith("/shop/p/mug")  # type: ignore[attr-defined]
+    # A target outside the store is dropped on the login page, as a link's would be.
+    logout(client)
+    response = client.post("/shop/account/reviews", data={
+        "csrf_token": token, "product_id": 1, "rating": 5, "body": "Lovely",
+        "next": "https://evil.example/"})
+    login_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert hidden_value(login_page, "next") == ""
