@@ -112,7 +112,8 @@ def test_every_page_type_fits_a_phone_in_every_theme(acme: Served, phone: Any) -
              "order confirmation": confirmation, "404": f"{acme.url}/no-such-page"}
     checks = {"home": [check_home_grid], "category": [check_folded_filters],
               "product": [check_product_image, check_breadcrumb_row],
-              "CMS page": [check_breadcrumb_row], "cart": [check_header_links]}
+              "CMS page": [check_breadcrumb_row], "cart": [check_header_links],
+              "checkout": [check_billing_address_folds]}
     for theme in sorted(THEMES):
         use_theme(acme, theme)
         for name, url in pages.items():
@@ -165,6 +166,17 @@ def check_breadcrumb_row(page: Any, theme: str) -> None:
              text.selectNodeContents(crumb);
              return Math.round(text.getBoundingClientRect().bottom); })""")
     assert len(bottoms) >= 2 and len(set(bottoms)) == 1, (theme, bottoms)
+
+
+def check_billing_address_folds(page: Any, theme: str) -> None:
+    """A second address form shows only once the shopper says the billing address differs."""
+    billing = page.get_by_role("group", name="Billing address (if different)")
+    same = page.get_by_label("Billing address is the same as the shipping address")
+    assert same.is_checked() and not billing.is_visible(), theme
+    same.uncheck()  # CSS alone (:has), no script: the fields appear
+    assert billing.is_visible() and billing.get_by_label("City").is_visible(), theme
+    same.check()
+    assert not billing.is_visible(), theme
 
 
 def check_product_image(page: Any, theme: str) -> None:
