@@ -22,7 +22,8 @@ def test_store_list_and_editor_name_each_theme_as_the_registry_does(app: Flask,
     login(client)
     listing = client.get("/platform/").get_data(as_text=True)
     assert "default" not in listing
-    assert "<td>Classic</td>" in listing and "<td>Boutique</td>" in listing
+    assert '<td data-label="Theme">Classic</td>' in listing
+    assert '<td data-label="Theme">Boutique</td>' in listing
     editor = client.get("/platform/stores/plain/theme").get_data(as_text=True)
     assert "Shoppers see <strong>Classic</strong>" in editor
     for theme in THEMES.values():
