@@ -207,6 +207,9 @@ def test_wishlist_message_shows_on_the_product_page_on_a_phone(acme: Served, pho
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.goto(f"{acme.url}/")
     assert phone.locator(".messages").count() == 0  # shown once, not later elsewhere
+    phone.goto(f"{acme.url}/account/wishlist")  # the product's link there is a tap target too
+    link = phone.locator(".wishlist a").bounding_box()
+    assert link["height"] >= MIN_TARGET, link
 
 
 def test_account_forms_put_each_label_over_its_field_on_a_phone(acme: Served, phone: Any) -> None:
