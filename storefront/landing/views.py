@@ -21,7 +21,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from storefront.extensions import db
-from storefront.platform.models import Store, StoreStatus
+from storefront.platform.models import Store
 from storefront.tenancy.page_cache import no_page_cache
 from storefront.themes.active import active_theme
 
@@ -36,8 +36,7 @@ LISTED_STORES = 24
 def live_store_slugs(limit: int = LISTED_STORES) -> list[str]:
     """Slugs of the stores shoppers can visit now, from master alone (no tenant DB opened)."""
     return list(db.session.scalars(
-        select(Store.slug).where(Store.status == StoreStatus.ACTIVE, Store.is_active.is_(True),
-                                 Store.deleted_at.is_(None)).order_by(Store.slug).limit(limit)
+        select(Store.slug).where(Store.live()).order_by(Store.slug).limit(limit)
     ))
 
 

@@ -11,12 +11,14 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Integer,
     LargeBinary,
     Numeric,
     String,
     Text,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,6 +59,12 @@ class Store(UUIDPrimaryKey, Timestamps, MasterBase):
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """The SQL condition of a store shoppers can visit now: active, on, not deleted."""
+        return and_(cls.status == StoreStatus.ACTIVE, cls.is_active.is_(True),
+                    cls.deleted_at.is_(None))
 
     @property
     def state(self) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from storefront.extensions import cache, db
 from storefront.inputs import whole_number
 from storefront.models_base import TenantStore
-from storefront.platform.models import Store, StoreDatabase, StoreStatus
+from storefront.platform.models import Store, StoreDatabase
 from storefront.seo.sitemaps import SITEMAP_NS, XHTML_NS, PublicPage, public_pages, w3c_datetime
 from storefront.tenancy.errors import TenantUnavailable
 from storefront.tenancy.resolve import settings_versions, stores_version
@@ -100,8 +100,7 @@ def _index(locs: list[str]) -> str:
 def platform_sitemap() -> Response:
     """An index of the sitemaps of active stores only (read from master alone)."""
     slugs = db.session.scalars(
-        select(Store.slug).where(Store.status == StoreStatus.ACTIVE, Store.is_active.is_(True),
-                                 Store.deleted_at.is_(None)).order_by(Store.slug)
+        select(Store.slug).where(Store.live()).order_by(Store.slug)
     ).all()
     base = request.host_url.rstrip("/")
     return _xml(_index([f"{base}/{slug}/sitemap.xml" for slug in slugs]))
@@ -131,8 +130,7 @@ def _robots_body() -> tuple[str, bool]:
     rows = db.session.execute(
         select(Store.id, Store.slug, StoreDatabase.version)
         .join(StoreDatabase, StoreDatabase.store_id == Store.id)
-        .where(Store.status == StoreStatus.ACTIVE, Store.is_active.is_(True),
-               Store.deleted_at.is_(None)).order_by(Store.slug)
+        .where(Store.live()).order_by(Store.slug)
     ).all()
     rules = _stores_rules({store_id: version for store_id, _, version in rows})
     for store_id, slug, _ in rows:
