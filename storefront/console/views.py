@@ -59,6 +59,7 @@ from storefront.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 bp = Blueprint("platform", __name__, url_prefix="/platform")
+SIGNED_OUT_KEY = "platform_signed_out"
 
 
 def current_user() -> User | None:
@@ -98,7 +99,9 @@ def login() -> Any:
     elif request.method == "POST":
         status = 400
         error = "Please fill in your e-mail and password."
-    return render_template("platform/login.html", form=form, error=error), status, headers
+    signed_out = request.method == "GET" and session.pop(SIGNED_OUT_KEY, False)
+    return render_template("platform/login.html", form=form, error=error,
+                           signed_out=signed_out), status, headers
 
 
 def _safe_next(target: str | None) -> str:
@@ -115,6 +118,7 @@ def logout() -> Any:
     if user is not None:
         end_sessions(db.session(), user.id)
     session.clear()
+    session[SIGNED_OUT_KEY] = True  # the login page confirms it, once
     return redirect(url_for("platform.login"), code=303)
 
 

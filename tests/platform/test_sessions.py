@@ -117,3 +117,16 @@ def test_an_ended_login_no_longer_opens_a_suspended_store_or_a_preview(
     runner.invoke(args=["stores", "activate", "mine"])
     preview = thief.get("/mine/?preview_theme=market")
     assert preview.status_code == 200 and "X-Robots-Tag" not in preview.headers
+
+
+def test_the_login_page_confirms_a_sign_out_once(app: Flask) -> None:
+    make_owner(app)
+    notice = "You are signed out, on every browser and device."
+    browser = app.test_client()
+    assert notice not in browser.get("/platform/login").get_data(as_text=True)
+    for button in ("/platform/logout", "/platform/sign-out-everywhere"):
+        assert login(browser) == 303
+        token = token_from(browser, "/platform/")
+        assert browser.post(button, data={"csrf_token": token}).status_code == 303
+        assert notice in browser.get("/platform/login").get_data(as_text=True), button
+        assert notice not in browser.get("/platform/login").get_data(as_text=True), button
